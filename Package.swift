@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "trent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trent", targets: ["trent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    ],
+    targets: [
+        // Pure: primitives, key material, the ciphertext blob format. No I/O.
+        .target(name: "KMSCrypto", dependencies: [crypto], swiftSettings: swiftSettings),
+        // AWS JSON 1.1 wire shapes, shared by server and CLI.
+        .target(name: "KMSProtocol", swiftSettings: swiftSettings),
+        // Pure domain: key model, lifecycle state machine, errors, one file per operation.
+        .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", logging], swiftSettings: swiftSettings),
+        .target(name: "SigV4", dependencies: [crypto], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "KMSStorageSQLite",
+            dependencies: ["KMSCore", "CSQLite", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KMSServer",
+            dependencies: [
+                "KMSCore", "KMSProtocol", "SigV4", "KMSStorageSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "trent",
+            dependencies: ["KMSServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSStorageSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
+    ]
+)

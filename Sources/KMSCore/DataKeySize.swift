@@ -1,0 +1,21 @@
+/// GenerateDataKey* take exactly one of KeySpec and NumberOfBytes.
+enum DataKeySize {
+    static func byteCount(keySpec: String?, numberOfBytes: Int?) throws(KMSError) -> Int {
+        switch (keySpec, numberOfBytes) {
+        case (nil, nil):
+            throw KMSError.validation("Please specify either number of bytes or key spec.")
+        case (.some, .some):
+            throw KMSError.validation("Please specify either number of bytes or key spec, not both.")
+        case (nil, .some(let count)):
+            try Validate.value(count, field: "numberOfBytes", in: 1...1024)
+            return count
+        case (.some(let spec), nil):
+            switch spec {
+            case "AES_256": return 32
+            case "AES_128": return 16
+            default:
+                throw KMSError.validation("1 validation error detected: Value '\(spec)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// The one error type of the service. `code` maps one-to-one onto an AWS error
+/// name (`__type`); `message` is safe to send to a client; `underlying` is for
+/// logs only and is never serialized.
+public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case alreadyExists = "AlreadyExistsException"
+        case disabled = "DisabledException"
+        case dryRun = "DryRunOperationException"
+        case incompleteSignature = "IncompleteSignatureException"
+        case incorrectKey = "IncorrectKeyException"
+        case internalFailure = "KMSInternalException"
+        case invalidAliasName = "InvalidAliasNameException"
+        case invalidArn = "InvalidArnException"
+        case invalidCiphertext = "InvalidCiphertextException"
+        case invalidKeyUsage = "InvalidKeyUsageException"
+        case invalidMarker = "InvalidMarkerException"
+        case invalidSignature = "InvalidSignatureException"
+        case invalidState = "KMSInvalidStateException"
+        case limitExceeded = "LimitExceededException"
+        case malformedPolicyDocument = "MalformedPolicyDocumentException"
+        case missingAuthenticationToken = "MissingAuthenticationTokenException"
+        case notAuthorized = "NotAuthorizedException"
+        case notFound = "NotFoundException"
+        case serialization = "SerializationException"
+        case tag = "TagException"
+        case unknownOperation = "UnknownOperationException"
+        case unrecognizedClient = "UnrecognizedClientException"
+        case unsupportedOperation = "UnsupportedOperationException"
+        case validation = "ValidationException"
+
+        /// The AWS error name, sent as `__type`.
+        public var awsName: String { rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    public var underlying: (any Error & Sendable)?
+    public var file: String
+    public var line: Int
+
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil, file: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+        self.file = file
+        self.line = line
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    public var description: String { "\(code.awsName): \(message)" }
+    public var debugDescription: String {
+        var text = "\(code.awsName): \(message) [\(file):\(line)]"
+        if let underlying { text += " caused by: \(String(reflecting: underlying))" }
+        return text
+    }
+}
+
+extension KMSError {
+    public static func notFound(_ message: String, file: String = #fileID, line: Int = #line) -> KMSError {
+        KMSError(.notFound, message, file: file, line: line)
+    }
+
+    public static func validation(_ message: String, file: String = #fileID, line: Int = #line) -> KMSError {
+        KMSError(.validation, message, file: file, line: line)
+    }
+
+    /// Every decrypt failure looks the same to the client, whatever went wrong.
+    public static func invalidCiphertext(file: String = #fileID, line: Int = #line) -> KMSError {
+        KMSError(.invalidCiphertext, "The ciphertext is invalid or was not encrypted under this encryption context.", file: file, line: line)
+    }
+
+    public static func internalFailure(_ underlying: any Error & Sendable, file: String = #fileID, line: Int = #line) -> KMSError {
+        KMSError(.internalFailure, "The request could not be completed because of an internal error.", underlying: underlying, file: file, line: line)
+    }
+
+    public static func unsupported(_ message: String, file: String = #fileID, line: Int = #line) -> KMSError {
+        KMSError(.unsupportedOperation, message, file: file, line: line)
+    }
+}

@@ -1,0 +1,84 @@
+public import Foundation
+
+public enum KeySpec: String, Sendable, Hashable {
+    case symmetricDefault = "SYMMETRIC_DEFAULT"
+}
+
+public enum KeyUsage: String, Sendable, Hashable {
+    case encryptDecrypt = "ENCRYPT_DECRYPT"
+}
+
+public enum KeyOrigin: String, Sendable, Hashable {
+    case awsKMS = "AWS_KMS"
+}
+
+/// Everything stored about a customer master key except its material.
+public struct KeyRecord: Sendable, Hashable {
+    public var id: KeyID
+    public var createdAt: Date
+    public var description: String
+    public var keySpec: KeySpec
+    public var keyUsage: KeyUsage
+    public var origin: KeyOrigin
+    public var state: KeyState
+    public var deletionDate: Date?
+    public var pendingWindowInDays: Int?
+    public var policy: String
+    public var currentVersion: UInt32
+    public var tags: [KeyTag]
+
+    public init(
+        id: KeyID, createdAt: Date, description: String, keySpec: KeySpec, keyUsage: KeyUsage, origin: KeyOrigin,
+        state: KeyState, deletionDate: Date? = nil, pendingWindowInDays: Int? = nil, policy: String,
+        currentVersion: UInt32, tags: [KeyTag]
+    ) {
+        self.id = id
+        self.createdAt = createdAt
+        self.description = description
+        self.keySpec = keySpec
+        self.keyUsage = keyUsage
+        self.origin = origin
+        self.state = state
+        self.deletionDate = deletionDate
+        self.pendingWindowInDays = pendingWindowInDays
+        self.policy = policy
+        self.currentVersion = currentVersion
+        self.tags = tags
+    }
+}
+
+public struct KeyTag: Sendable, Hashable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// One version of a key's material, as stored: wrapped under the root key.
+public struct WrappedKeyVersion: Sendable, Hashable {
+    public var keyID: KeyID
+    public var version: UInt32
+    public var wrappedMaterial: [UInt8]
+    public var createdAt: Date
+    public init(keyID: KeyID, version: UInt32, wrappedMaterial: [UInt8], createdAt: Date) {
+        self.keyID = keyID
+        self.version = version
+        self.wrappedMaterial = wrappedMaterial
+        self.createdAt = createdAt
+    }
+}
+
+public struct AliasRecord: Sendable, Hashable {
+    public var name: String
+    public var targetKeyID: KeyID
+    public var createdAt: Date
+    public var updatedAt: Date
+    public init(name: String, targetKeyID: KeyID, createdAt: Date, updatedAt: Date) {
+        self.name = name
+        self.targetKeyID = targetKeyID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

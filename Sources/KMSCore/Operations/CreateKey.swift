@@ -1,0 +1,104 @@
+import Foundation
+public import KMSProtocol
+
+public enum CreateKey: KMSOperation {
+    public static let name = OperationName.CreateKey
+    static let maximumTags = 50
+
+    public static func handle(_ request: CreateKeyRequest, in context: OperationContext) async throws(KMSError) -> CreateKeyResponse {
+        let env = context.environment
+        let spec = try keySpec(request)
+        let usage = try keyUsage(request.KeyUsage)
+        try origin(request.Origin)
+        if request.CustomKeyStoreId != nil || request.XksKeyId != nil {
+            throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
+        }
+        if request.MultiRegion == true {
+            throw KMSError.unsupported("Multi-Region keys are not supported by Trent yet.")
+        }
+        let description = request.Description ?? ""
+        try Validate.length(description, field: "description", in: 0...8192)
+        let policy = try request.Policy.map { (policy) throws(KMSError) in try validatePolicy(policy) }
+            ?? defaultPolicy(accountID: env.accountID)
+        let tags = try validateTags(request.Tags ?? [])
+
+        let now = env.now()
+        let id = KeyID.generate()
+        let firstVersion = try env.keyStore.generateVersion(of: id, version: 1, now: now)
+        let record = KeyRecord(
+            id: id, createdAt: now, description: description, keySpec: spec, keyUsage: usage, origin: .awsKMS,
+            state: .enabled, policy: policy, currentVersion: 1, tags: tags
+        )
+        try await env.storage { try await $0.createKey(record, firstVersion: firstVersion) }
+        return CreateKeyResponse(KeyMetadata: record.metadata(in: env))
+    }
+
+    private static func keySpec(_ request: CreateKeyRequest) throws(KMSError) -> KeySpec {
+        if let legacy = request.CustomerMasterKeySpec, let spec = request.KeySpec, legacy != spec {
+            throw KMSError.validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request.")
+        }
+        let raw = request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue
+        if let spec = KeySpec(rawValue: raw) { return spec }
+        let known = [
+            "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+            "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
+        ]
+        guard known.contains(raw) else {
+            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, \(known.joined(separator: ", "))]")
+        }
+        throw KMSError.unsupported("KeySpec \(raw) is not supported by Trent yet; only SYMMETRIC_DEFAULT is.")
+    }
+
+    private static func keyUsage(_ raw: String?) throws(KMSError) -> KeyUsage {
+        guard let raw else { return .encryptDecrypt }
+        if let usage = KeyUsage(rawValue: raw) { return usage }
+        let known = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
+        guard known.contains(raw) else {
+            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
+        }
+        throw KMSError.validation("The operation failed because the KeyUsage value of the CMK is \(raw). To perform this operation, the KeyUsage value must be ENCRYPT_DECRYPT for KeySpec SYMMETRIC_DEFAULT.")
+    }
+
+    private static func origin(_ raw: String?) throws(KMSError) {
+        guard let raw, raw != KeyOrigin.awsKMS.rawValue else { return }
+        let known = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]
+        guard known.contains(raw) else {
+            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'origin' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
+        }
+        throw KMSError.unsupported("Origin \(raw) is not supported by Trent yet; only AWS_KMS is.")
+    }
+
+    /// The policy is stored for the authorization issue to evaluate; for now it
+    /// must at least be a JSON object within AWS's size limit.
+    private static func validatePolicy(_ policy: String) throws(KMSError) -> String {
+        try Validate.length(policy, field: "policy", in: 1...131_072)
+        guard let data = policy.data(using: .utf8),
+              (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
+        else {
+            throw KMSError(.malformedPolicyDocument, "The new key policy is not a valid JSON policy document.")
+        }
+        return policy
+    }
+
+    static func defaultPolicy(accountID: String) -> String {
+        #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(accountID):root"},"Action":"kms:*","Resource":"*"}]}"#
+    }
+
+    private static func validateTags(_ tags: [Tag]) throws(KMSError) -> [KeyTag] {
+        guard tags.count <= maximumTags else {
+            throw KMSError(.tag, "A key can have at most \(maximumTags) tags.")
+        }
+        var seen = Set<String>()
+        for tag in tags {
+            try Validate.length(tag.TagKey, field: "tags.member.tagKey", in: 1...128)
+            try Validate.length(tag.TagValue, field: "tags.member.tagValue", in: 0...256)
+            if tag.TagKey.lowercased().hasPrefix("aws:") {
+                throw KMSError(.tag, "Tag keys beginning with 'aws:' are reserved.")
+            }
+            guard seen.insert(tag.TagKey).inserted else {
+                throw KMSError(.tag, "Duplicate tag key '\(tag.TagKey)'.")
+            }
+        }
+        return tags.map { KeyTag(key: $0.TagKey, value: $0.TagValue) }
+    }
+}

@@ -1,0 +1,56 @@
+public import Foundation
+
+/// Everything an operation may use, fixed for the life of the server.
+public struct ServiceEnvironment: Sendable {
+    public let store: any MetadataStore
+    public let keyStore: SoftwareKeyStore
+    public let accountID: String
+    public let region: String
+    /// Injectable so tests can move time, e.g. past a deletion date.
+    public let now: @Sendable () -> Date
+
+    public init(store: any MetadataStore, keyStore: SoftwareKeyStore, accountID: String, region: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.keyStore = keyStore
+        self.accountID = accountID
+        self.region = region
+        self.now = now
+    }
+
+    public func keyARN(_ id: KeyID) -> String { "arn:aws:kms:\(region):\(accountID):key/\(id)" }
+    public func aliasARN(_ name: String) -> String { "arn:aws:kms:\(region):\(accountID):\(name)" }
+
+    /// Runs a storage call, turning any non-`KMSError` failure into an internal error.
+    public func storage<T>(_ body: (any MetadataStore) async throws -> T) async throws(KMSError) -> T {
+        do {
+            return try await body(store)
+        } catch let error as KMSError {
+            throw error
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+}
+
+/// The verified caller of one request.
+public struct Principal: Sendable, Hashable {
+    public var userName: String
+    public var accessKeyID: String
+    public init(userName: String, accessKeyID: String) {
+        self.userName = userName
+        self.accessKeyID = accessKeyID
+    }
+}
+
+/// Per-request context handed to every operation.
+public struct OperationContext: Sendable {
+    public let environment: ServiceEnvironment
+    public let principal: Principal
+    public let requestID: String
+
+    public init(environment: ServiceEnvironment, principal: Principal, requestID: String) {
+        self.environment = environment
+        self.principal = principal
+        self.requestID = requestID
+    }
+}

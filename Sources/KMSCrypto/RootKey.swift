@@ -1,0 +1,75 @@
+import Crypto
+public import Foundation
+
+/// The root of the key hierarchy: it wraps every key version and every stored
+/// access-key secret, and nothing it protects is ever stored unwrapped.
+///
+/// Wrapping is AES-256-GCM (nonce ‖ ciphertext ‖ tag) with a purpose label and
+/// the owner's identity as AAD, so a wrapped blob cannot be moved to another
+/// key, version or access key without failing authentication.
+public struct RootKey: Sendable {
+    private let key: SymmetricKey
+
+    public static let byteCount = 32
+
+    public init<Bytes: ContiguousBytes>(rawBytes: Bytes) throws(KMSCryptoError) {
+        let key = SymmetricKey(data: rawBytes)
+        guard key.bitCount == Self.byteCount * 8 else { throw .invalidKeyMaterial }
+        self.key = key
+    }
+
+    /// Fresh root key bytes, for first start. The caller writes them to a 0600 file.
+    public static func generateRawBytes() -> [UInt8] {
+        secureRandomBytes(count: byteCount)
+    }
+
+    // MARK: key versions
+
+    public func wrap(_ material: KeyMaterial, keyID: UUID, version: UInt32) throws(KMSCryptoError) -> [UInt8] {
+        let aad = Self.keyVersionAAD(keyID: keyID, version: version)
+        return try material.key.withUnsafeBytes { bytes in
+            Result { () throws(KMSCryptoError) in try seal(bytes, aad: aad) }
+        }.get()
+    }
+
+    public func unwrap(_ wrapped: [UInt8], keyID: UUID, version: UInt32) throws(KMSCryptoError) -> KeyMaterial {
+        let raw = try open(wrapped, aad: Self.keyVersionAAD(keyID: keyID, version: version))
+        return try KeyMaterial(unsafeRawBytes: raw)
+    }
+
+    // MARK: arbitrary secrets (access-key secrets, the check value)
+
+    public func seal(secret: some DataProtocol, purpose: String) throws(KMSCryptoError) -> [UInt8] {
+        try seal(Array(secret), aad: Array("trent/secret/\(purpose)".utf8))
+    }
+
+    public func open(sealedSecret: [UInt8], purpose: String) throws(KMSCryptoError) -> [UInt8] {
+        try open(sealedSecret, aad: Array("trent/secret/\(purpose)".utf8))
+    }
+
+    private static func keyVersionAAD(keyID: UUID, version: UInt32) -> [UInt8] {
+        var aad = Array("trent/key-version/v1".utf8)
+        withUnsafeBytes(of: keyID.uuid) { aad.append(contentsOf: $0) }
+        withUnsafeBytes(of: version.bigEndian) { aad.append(contentsOf: $0) }
+        return aad
+    }
+
+    private func seal(_ plaintext: some DataProtocol, aad: [UInt8]) throws(KMSCryptoError) -> [UInt8] {
+        do {
+            guard let combined = try AES.GCM.seal(plaintext, using: key, authenticating: aad).combined else {
+                throw KMSCryptoError.primitiveFailure
+            }
+            return Array(combined)
+        } catch {
+            throw .primitiveFailure
+        }
+    }
+
+    private func open(_ combined: [UInt8], aad: [UInt8]) throws(KMSCryptoError) -> [UInt8] {
+        do {
+            return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: aad))
+        } catch {
+            throw .invalidKeyMaterial
+        }
+    }
+}

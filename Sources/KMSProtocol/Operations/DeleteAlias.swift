@@ -1,0 +1,3 @@
+public struct DeleteAliasRequest: Codable, Sendable {
+    public var AliasName: String
+}

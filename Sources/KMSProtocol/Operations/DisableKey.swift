@@ -1,0 +1,3 @@
+public struct DisableKeyRequest: Codable, Sendable {
+    public var KeyId: String
+}

@@ -1,0 +1,3 @@
+public struct EnableKeyRequest: Codable, Sendable {
+    public var KeyId: String
+}

@@ -1,0 +1,22 @@
+public import Foundation
+
+public struct GenerateDataKeyRequest: Codable, Sendable {
+    public var KeyId: String
+    public var EncryptionContext: [String: String]?
+    public var NumberOfBytes: Int?
+    public var KeySpec: String?
+    public var GrantTokens: [String]?
+    public var Recipient: RecipientInfo?
+    public var DryRun: Bool?
+}
+
+public struct GenerateDataKeyResponse: Codable, Sendable {
+    public var CiphertextBlob: Data
+    public var Plaintext: Data
+    public var KeyId: String
+    public init(CiphertextBlob: Data, Plaintext: Data, KeyId: String) {
+        self.CiphertextBlob = CiphertextBlob
+        self.Plaintext = Plaintext
+        self.KeyId = KeyId
+    }
+}

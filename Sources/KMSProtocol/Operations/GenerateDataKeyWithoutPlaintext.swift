@@ -1,0 +1,19 @@
+public import Foundation
+
+public struct GenerateDataKeyWithoutPlaintextRequest: Codable, Sendable {
+    public var KeyId: String
+    public var EncryptionContext: [String: String]?
+    public var NumberOfBytes: Int?
+    public var KeySpec: String?
+    public var GrantTokens: [String]?
+    public var DryRun: Bool?
+}
+
+public struct GenerateDataKeyWithoutPlaintextResponse: Codable, Sendable {
+    public var CiphertextBlob: Data
+    public var KeyId: String
+    public init(CiphertextBlob: Data, KeyId: String) {
+        self.CiphertextBlob = CiphertextBlob
+        self.KeyId = KeyId
+    }
+}

@@ -1,0 +1,28 @@
+public import Foundation
+
+public struct ReEncryptRequest: Codable, Sendable {
+    public var CiphertextBlob: Data
+    public var SourceEncryptionContext: [String: String]?
+    public var SourceKeyId: String?
+    public var DestinationKeyId: String
+    public var DestinationEncryptionContext: [String: String]?
+    public var SourceEncryptionAlgorithm: String?
+    public var DestinationEncryptionAlgorithm: String?
+    public var GrantTokens: [String]?
+    public var DryRun: Bool?
+}
+
+public struct ReEncryptResponse: Codable, Sendable {
+    public var CiphertextBlob: Data
+    public var SourceKeyId: String
+    public var KeyId: String
+    public var SourceEncryptionAlgorithm: String
+    public var DestinationEncryptionAlgorithm: String
+    public init(CiphertextBlob: Data, SourceKeyId: String, KeyId: String, SourceEncryptionAlgorithm: String, DestinationEncryptionAlgorithm: String) {
+        self.CiphertextBlob = CiphertextBlob
+        self.SourceKeyId = SourceKeyId
+        self.KeyId = KeyId
+        self.SourceEncryptionAlgorithm = SourceEncryptionAlgorithm
+        self.DestinationEncryptionAlgorithm = DestinationEncryptionAlgorithm
+    }
+}

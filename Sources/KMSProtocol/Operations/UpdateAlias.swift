@@ -1,0 +1,4 @@
+public struct UpdateAliasRequest: Codable, Sendable {
+    public var AliasName: String
+    public var TargetKeyId: String
+}

@@ -1,0 +1,4 @@
+public struct UpdateKeyDescriptionRequest: Codable, Sendable {
+    public var KeyId: String
+    public var Description: String
+}

@@ -1,0 +1,163 @@
+public import Foundation
+public import KMSCore
+import KMSCrypto
+public import KMSStorageSQLite
+public import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Trent data directory: the SQLite database, the root key (unless supplied
+/// from outside), the generated root credentials and the server lock.
+///
+/// Opening it performs first-start initialisation idempotently, so `trent
+/// serve` and the admin subcommands can both be the first to touch it.
+public struct DataDirectory: Sendable {
+    public struct Configuration: Sendable {
+        public var path: String
+        public var region: String
+        /// A file holding the root key (32 raw bytes or their base64); defaults to `<data>/root.key`.
+        public var rootKeyFile: String?
+        /// The process environment, for TRENT_ROOT_KEY, TRENT_ACCOUNT_ID and the root credentials.
+        public var processEnvironment: [String: String]
+
+        public init(path: String, region: String, rootKeyFile: String? = nil, processEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
+            self.path = path
+            self.region = region
+            self.rootKeyFile = rootKeyFile
+            self.processEnvironment = processEnvironment
+        }
+    }
+
+    public let store: SQLiteMetadataStore
+    public let environment: ServiceEnvironment
+    public let identities: Identities
+
+    public static let databaseFileName = "trent.sqlite"
+    public static let rootKeyFileName = "root.key"
+    public static let credentialsFileName = "credentials"
+
+    public static func open(_ configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> DataDirectory {
+        let directory = URL(fileURLWithPath: configuration.path, isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let rootKey = try loadRootKey(configuration, directory: directory, logger: logger)
+        let store = try SQLiteMetadataStore(path: directory.appendingPathComponent(databaseFileName).path)
+        let keyStore = SoftwareKeyStore(rootKey: rootKey)
+
+        let check = try await store.initializeSetting("root-key-check", to: try keyStore.makeRootKeyCheck())
+        guard keyStore.verifyRootKeyCheck(check) else {
+            throw StartupError("The root key does not match the one this data directory was created with.")
+        }
+        let accountID = try await initializeAccountID(store: store, environment: configuration.processEnvironment)
+        let environment = ServiceEnvironment(store: store, keyStore: keyStore, accountID: accountID, region: configuration.region, now: now)
+        let identities = Identities(store: store, keyStore: keyStore, now: now)
+        try await initializeRootUser(identities: identities, configuration: configuration, directory: directory, logger: logger)
+        return DataDirectory(store: store, environment: environment, identities: identities)
+    }
+
+    // MARK: root key
+
+    private static func loadRootKey(_ configuration: Configuration, directory: URL, logger: Logger) throws -> RootKey {
+        if let encoded = configuration.processEnvironment["TRENT_ROOT_KEY"] {
+            return try decodeRootKey(Array(encoded.utf8), source: "TRENT_ROOT_KEY")
+        }
+        if let path = configuration.rootKeyFile {
+            return try decodeRootKey(Array(try Data(contentsOf: URL(fileURLWithPath: path))), source: path)
+        }
+        let file = directory.appendingPathComponent(rootKeyFileName)
+        if FileManager.default.fileExists(atPath: file.path) {
+            return try decodeRootKey(Array(try Data(contentsOf: file)), source: file.path)
+        }
+        let raw = RootKey.generateRawBytes()
+        try writeSecretFile(file, contents: Data(raw).base64EncodedString() + "\n")
+        logger.notice("generated a new root key; back it up, without it no key in this directory can be used", metadata: ["file": "\(file.path)"])
+        return try RootKey(rawBytes: raw)
+    }
+
+    /// Accepts the 32 raw bytes or their base64 (with surrounding whitespace).
+    private static func decodeRootKey(_ bytes: [UInt8], source: String) throws -> RootKey {
+        if bytes.count == RootKey.byteCount { return try RootKey(rawBytes: bytes) }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let decoded = Data(base64Encoded: text), decoded.count == RootKey.byteCount else {
+            throw StartupError("The root key from \(source) must be 32 bytes, raw or base64-encoded.")
+        }
+        return try RootKey(rawBytes: decoded)
+    }
+
+    // MARK: account and root identity
+
+    private static func initializeAccountID(store: SQLiteMetadataStore, environment: [String: String]) async throws -> String {
+        let proposed: String
+        if let supplied = environment["TRENT_ACCOUNT_ID"] {
+            guard supplied.count == 12, supplied.allSatisfy(\.isASCIIDigit) else {
+                throw StartupError("TRENT_ACCOUNT_ID must be 12 digits.")
+            }
+            proposed = supplied
+        } else {
+            proposed = String((0..<12).map { _ in Character(String(Int.random(in: 0...9))) })
+        }
+        return String(decoding: try await store.initializeSetting("account-id", to: Array(proposed.utf8)), as: UTF8.self)
+    }
+
+    private static func initializeRootUser(identities: Identities, configuration: Configuration, directory: URL, logger: Logger) async throws {
+        guard try await identities.store.user(named: Identities.rootUserName) == nil else { return }
+        let env = configuration.processEnvironment
+        do {
+            switch (env["TRENT_ROOT_ACCESS_KEY_ID"], env["TRENT_ROOT_SECRET_ACCESS_KEY"]) {
+            case let (id?, secret?):
+                try await identities.createUser(named: Identities.rootUserName, accessKeyID: id, secret: secret)
+                logger.notice("created the root identity from TRENT_ROOT_ACCESS_KEY_ID", metadata: ["access-key-id": "\(id)"])
+            case (nil, nil):
+                let issued = try await identities.createUser(named: Identities.rootUserName)
+                let file = directory.appendingPathComponent(credentialsFileName)
+                try writeSecretFile(file, contents: """
+                    [default]
+                    aws_access_key_id = \(issued.AccessKeyId)
+                    aws_secret_access_key = \(issued.SecretAccessKey)
+
+                    """)
+                logger.notice("created the root identity; its credentials are in the data directory", metadata: ["file": "\(file.path)"])
+            default:
+                throw StartupError("Set both TRENT_ROOT_ACCESS_KEY_ID and TRENT_ROOT_SECRET_ACCESS_KEY, or neither.")
+            }
+        } catch let error as KMSError where error.code == .alreadyExists {
+            // Another process initialised the directory at the same moment.
+        }
+    }
+
+    /// Creates a file readable only by its owner; fails rather than overwrite.
+    private static func writeSecretFile(_ url: URL, contents: String) throws {
+        let fd = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StartupError("Cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            throw StartupError("Cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    // MARK: server lock
+
+    /// Takes the exclusive server lock on the directory; held until the process exits.
+    /// Two servers on one SQLite directory would each trust their own caches.
+    public static func lockForServing(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lockPath = URL(fileURLWithPath: path).appendingPathComponent("trent.lock").path
+        let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StartupError("Cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StartupError("Another Trent server is already using \(path).")
+        }
+    }
+}
+
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import KMSCore
+import KMSProtocol
+
+/// Turns `X-Amz-Target` plus a JSON body into a call of the operation's
+/// handler, and its result or error back into JSON.
+struct OperationDispatcher: Sendable {
+    let environment: ServiceEnvironment
+
+    func dispatch(target: String?, body: [UInt8], principal: Principal, requestID: String) async throws(KMSError) -> [UInt8] {
+        guard let target, let name = OperationName(target: Substring(target)) else {
+            throw KMSError(.unknownOperation, "Operation \(target ?? "(none)") is not known to TrentService.")
+        }
+        guard let operation = KMSOperations.implemented[name] else {
+            throw KMSError.unsupported("\(name.rawValue) is not implemented by Trent yet.")
+        }
+        let context = OperationContext(environment: environment, principal: principal, requestID: requestID)
+        return try await run(operation, body: body, context: context)
+    }
+
+    private func run<Operation: KMSOperation>(_: Operation.Type, body: [UInt8], context: OperationContext) async throws(KMSError) -> [UInt8] {
+        let request = try WireCodec.decode(Operation.Request.self, from: body)
+        let response = try await Operation.handle(request, in: context)
+        return try WireCodec.encode(response)
+    }
+}
+
+/// JSON 1.1 as AWS speaks it: base64 blobs, epoch-second timestamps, and
+/// decoding failures reported as the exceptions AWS uses.
+enum WireCodec {
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(KMSError) -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.dataDecodingStrategy = .base64
+        // The SDKs send "{}" for operations without input, but an empty body means the same.
+        let bytes = body.isEmpty ? Array("{}".utf8) : body
+        do {
+            return try decoder.decode(T.self, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw KMSError.validation("1 validation error detected: Value null at '\(fieldPath(context.codingPath + [key]))' failed to satisfy constraint: Member must not be null")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw KMSError.validation("1 validation error detected: Value null at '\(fieldPath(context.codingPath))' failed to satisfy constraint: Member must not be null")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw KMSError(.serialization, "Unexpected value type for '\(fieldPath(context.codingPath))'.")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw KMSError(.serialization, "Invalid value for '\(fieldPath(context.codingPath))'.")
+        } catch {
+            throw KMSError(.serialization, "The request body is not a valid JSON object.")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws(KMSError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.dataEncodingStrategy = .base64
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    /// AWS names members in camelCase in validation messages (`keyId`, `plaintext`).
+    private static func fieldPath(_ path: [any CodingKey]) -> String {
+        path.map { key in
+            if let index = key.intValue { return "member[\(index)]" }
+            return key.stringValue.prefix(1).lowercased() + key.stringValue.dropFirst()
+        }.joined(separator: ".")
+    }
+}

@@ -1,0 +1,369 @@
+public import Foundation
+public import KMSCore
+public import NIOPosix
+import Synchronization
+
+/// The embedded default `MetadataStore`: one SQLite file in the data directory.
+///
+/// Writes are single IMMEDIATE transactions in WAL mode with
+/// `synchronous=FULL`, so an answered request is on disk. All SQLite calls run
+/// on NIO's blocking thread pool.
+///
+/// Keys, key versions and aliases are cached in memory. That is sound because
+/// one server process owns a data directory (it holds `trent.lock`) and every
+/// write to those tables goes through this object; admin commands in other
+/// processes only touch users and access keys, which are never cached here.
+public final class SQLiteMetadataStore: MetadataStore {
+    private let database: SQLiteDatabase
+    private let threadPool: NIOThreadPool
+
+    private struct VersionRef: Hashable {
+        var keyID: KeyID
+        var version: UInt32
+    }
+
+    private struct Cache {
+        var keys: [KeyID: KeyRecord] = [:]
+        var versions: [VersionRef: WrappedKeyVersion] = [:]
+        var aliases: [String: AliasRecord] = [:]
+    }
+
+    /// Filled and invalidated only while the database mutex is held, so a slow
+    /// read can never overwrite a newer write; read without it on the fast path.
+    private let cache = Mutex(Cache())
+
+    public init(path: String, threadPool: NIOThreadPool = .singleton) throws {
+        database = try SQLiteDatabase(path: path)
+        self.threadPool = threadPool
+        try database.transaction { db in try SQLiteSchema.migrate(db) }
+    }
+
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await threadPool.runIfActive(body)
+    }
+
+    // MARK: keys
+
+    public func createKey(_ record: KeyRecord, firstVersion: WrappedKeyVersion) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run(
+                    """
+                    INSERT INTO keys (id, created_at, description, key_spec, key_usage, origin, state, deletion_date,
+                                      pending_window_days, policy, current_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(record.id.description), .real(record.createdAt.timeIntervalSince1970), .text(record.description),
+                        .text(record.keySpec.rawValue), .text(record.keyUsage.rawValue), .text(record.origin.rawValue),
+                        .text(record.state.rawValue), record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+                        record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null, .text(record.policy),
+                        .integer(Int64(record.currentVersion)),
+                    ]
+                )
+                try Self.insertVersion(firstVersion, db)
+                for (position, tag) in record.tags.enumerated() {
+                    try db.run(
+                        "INSERT INTO key_tags (key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+                        [.text(record.id.description), .integer(Int64(position)), .text(tag.key), .text(tag.value)]
+                    )
+                }
+            }
+        }
+    }
+
+    private static func insertVersion(_ version: WrappedKeyVersion, _ db: borrowing Connection) throws {
+        try db.run(
+            "INSERT INTO key_versions (key_id, version, wrapped_material, created_at) VALUES (?, ?, ?, ?)",
+            [.text(version.keyID.description), .integer(Int64(version.version)), .blob(version.wrappedMaterial),
+             .real(version.createdAt.timeIntervalSince1970)]
+        )
+    }
+
+    public func key(_ id: KeyID) async throws -> KeyRecord? {
+        if let cached = cache.withLock({ $0.keys[id] }) { return cached }
+        return try await blocking { [self] in
+            try database.read { db in
+                let record = try Self.loadKey(id, db)
+                if let record { cache.withLock { $0.keys[id] = record } }
+                return record
+            }
+        }
+    }
+
+    private static func loadKey(_ id: KeyID, _ db: borrowing Connection) throws -> KeyRecord? {
+        let tags = try db.query(
+            "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY position", [.text(id.description)]
+        ) { row in KeyTag(key: row.text(0), value: row.text(1)) }
+        return try db.query(
+            """
+            SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
+                   policy, current_version
+            FROM keys WHERE id = ?
+            """,
+            [.text(id.description)]
+        ) { (row) throws(SQLiteError) in
+            guard let spec = KeySpec(rawValue: row.text(2)), let usage = KeyUsage(rawValue: row.text(3)),
+                  let origin = KeyOrigin(rawValue: row.text(4)), let state = KeyState(rawValue: row.text(5))
+            else { throw SQLiteError(code: -1, message: "key \(id) has an unknown spec, usage, origin or state") }
+            return KeyRecord(
+                id: id, createdAt: Date(timeIntervalSince1970: row.double(0)), description: row.text(1), keySpec: spec,
+                keyUsage: usage, origin: origin, state: state,
+                deletionDate: row.isNull(6) ? nil : Date(timeIntervalSince1970: row.double(6)),
+                pendingWindowInDays: row.isNull(7) ? nil : Int(row.int(7)), policy: row.text(8),
+                currentVersion: UInt32(row.int(9)), tags: tags
+            )
+        }.first
+    }
+
+    public func keyVersion(_ id: KeyID, version: UInt32) async throws -> WrappedKeyVersion? {
+        let ref = VersionRef(keyID: id, version: version)
+        if let cached = cache.withLock({ $0.versions[ref] }) { return cached }
+        return try await blocking { [self] in
+            try database.read { db in
+                let found = try db.query(
+                    "SELECT wrapped_material, created_at FROM key_versions WHERE key_id = ? AND version = ?",
+                    [.text(id.description), .integer(Int64(version))]
+                ) { row in
+                    WrappedKeyVersion(keyID: id, version: version, wrappedMaterial: row.blob(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
+                }.first
+                if let found { cache.withLock { $0.versions[ref] = found } }
+                return found
+            }
+        }
+    }
+
+    public func updateKey(_ record: KeyRecord) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run(
+                    """
+                    UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?
+                    WHERE id = ?
+                    """,
+                    [
+                        .text(record.description), .text(record.state.rawValue),
+                        record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+                        record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null,
+                        .integer(Int64(record.currentVersion)), .text(record.id.description),
+                    ]
+                )
+                guard db.changes == 1 else { throw KMSError.notFound("Key '\(record.id)' does not exist") }
+                cache.withLock { $0.keys[record.id] = nil }
+            }
+        }
+    }
+
+    public func destroyKeyIfDue(_ id: KeyID, now: Date) async throws -> Bool {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run(
+                    "DELETE FROM keys WHERE id = ? AND state = 'PendingDeletion' AND deletion_date <= ?",
+                    [.text(id.description), .real(now.timeIntervalSince1970)]
+                )
+                guard db.changes == 1 else { return false }
+                // Versions, tags and aliases go with it through ON DELETE CASCADE.
+                cache.withLock { cache in
+                    cache.keys[id] = nil
+                    cache.versions = cache.versions.filter { $0.key.keyID != id }
+                    cache.aliases = cache.aliases.filter { $0.value.targetKeyID != id }
+                }
+                return true
+            }
+        }
+    }
+
+    public func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyRecord] {
+        try await blocking { [self] in
+            try database.read { db in
+                let ids = try db.query(
+                    "SELECT id FROM keys WHERE id > ? ORDER BY id LIMIT ?",
+                    [.text(marker?.description ?? ""), .integer(Int64(limit))]
+                ) { row in row.text(0) }
+                return try ids.compactMap { raw in try KeyID(raw).flatMap { try Self.loadKey($0, db) } }
+            }
+        }
+    }
+
+    public func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] {
+        try await blocking { [self] in
+            try database.read { db in
+                try db.query(
+                    "SELECT id FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ? ORDER BY deletion_date",
+                    [.real(date.timeIntervalSince1970)]
+                ) { row in KeyID(row.text(0)) }.compactMap { $0 }
+            }
+        }
+    }
+
+    // MARK: aliases
+
+    public func createAlias(_ alias: AliasRecord) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                do {
+                    try db.run(
+                        "INSERT INTO aliases (name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                        [.text(alias.name), .text(alias.targetKeyID.description), .real(alias.createdAt.timeIntervalSince1970),
+                         .real(alias.updatedAt.timeIntervalSince1970)]
+                    )
+                } catch let error as SQLiteError where error.isConstraintViolation {
+                    throw KMSError(.alreadyExists, "An alias with the name \(alias.name) already exists")
+                }
+                cache.withLock { $0.aliases[alias.name] = nil }
+            }
+        }
+    }
+
+    public func updateAlias(_ alias: AliasRecord) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run(
+                    "UPDATE aliases SET key_id = ?, updated_at = ? WHERE name = ?",
+                    [.text(alias.targetKeyID.description), .real(alias.updatedAt.timeIntervalSince1970), .text(alias.name)]
+                )
+                guard db.changes == 1 else { throw KMSError.notFound("Alias \(alias.name) is not found.") }
+                cache.withLock { $0.aliases[alias.name] = nil }
+            }
+        }
+    }
+
+    public func deleteAlias(named name: String) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run("DELETE FROM aliases WHERE name = ?", [.text(name)])
+                cache.withLock { $0.aliases[name] = nil }
+            }
+        }
+    }
+
+    public func alias(named name: String) async throws -> AliasRecord? {
+        if let cached = cache.withLock({ $0.aliases[name] }) { return cached }
+        return try await blocking { [self] in
+            try database.read { db in
+                let found = try db.query(
+                    "SELECT name, key_id, created_at, updated_at FROM aliases WHERE name = ?", [.text(name)], row: Self.aliasRow
+                ).compactMap { $0 }.first
+                if let found { cache.withLock { $0.aliases[name] = found } }
+                return found
+            }
+        }
+    }
+
+    public func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
+        try await blocking { [self] in
+            try database.read { db in
+                if let keyID {
+                    return try db.query(
+                        "SELECT name, key_id, created_at, updated_at FROM aliases WHERE key_id = ? AND name > ? ORDER BY name LIMIT ?",
+                        [.text(keyID.description), .text(marker ?? ""), .integer(Int64(limit))], row: Self.aliasRow
+                    ).compactMap { $0 }
+                }
+                return try db.query(
+                    "SELECT name, key_id, created_at, updated_at FROM aliases WHERE name > ? ORDER BY name LIMIT ?",
+                    [.text(marker ?? ""), .integer(Int64(limit))], row: Self.aliasRow
+                ).compactMap { $0 }
+            }
+        }
+    }
+
+    private static func aliasRow(_ row: SQLiteRow) -> AliasRecord? {
+        KeyID(row.text(1)).map {
+            AliasRecord(
+                name: row.text(0), targetKeyID: $0, createdAt: Date(timeIntervalSince1970: row.double(2)),
+                updatedAt: Date(timeIntervalSince1970: row.double(3))
+            )
+        }
+    }
+
+    // MARK: identities
+
+    public func createUser(_ user: UserRecord) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                do {
+                    try db.run("INSERT INTO users (name, created_at) VALUES (?, ?)", [.text(user.name), .real(user.createdAt.timeIntervalSince1970)])
+                } catch let error as SQLiteError where error.isConstraintViolation {
+                    throw KMSError(.alreadyExists, "User \(user.name) already exists.")
+                }
+            }
+        }
+    }
+
+    public func user(named name: String) async throws -> UserRecord? {
+        try await blocking { [self] in
+            try database.read { db in
+                try db.query("SELECT name, created_at FROM users WHERE name = ?", [.text(name)]) { row in
+                    UserRecord(name: row.text(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
+                }.first
+            }
+        }
+    }
+
+    public func listUsers() async throws -> [UserRecord] {
+        try await blocking { [self] in
+            try database.read { db in
+                try db.query("SELECT name, created_at FROM users ORDER BY name") { row in
+                    UserRecord(name: row.text(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
+                }
+            }
+        }
+    }
+
+    public func createAccessKey(_ key: AccessKeyRecord) async throws {
+        try await blocking { [self] in
+            try database.transaction { db in
+                do {
+                    try db.run(
+                        "INSERT INTO access_keys (id, user_name, sealed_secret, created_at) VALUES (?, ?, ?, ?)",
+                        [.text(key.id), .text(key.userName), .blob(key.sealedSecret), .real(key.createdAt.timeIntervalSince1970)]
+                    )
+                } catch let error as SQLiteError where error.isConstraintViolation {
+                    throw KMSError(.alreadyExists, "Access key \(key.id) already exists.")
+                }
+            }
+        }
+    }
+
+    public func accessKey(_ id: String) async throws -> AccessKeyRecord? {
+        try await blocking { [self] in
+            try database.read { db in
+                try db.query("SELECT id, user_name, sealed_secret, created_at FROM access_keys WHERE id = ?", [.text(id)], row: Self.accessKeyRow).first
+            }
+        }
+    }
+
+    public func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] {
+        try await blocking { [self] in
+            try database.read { db in
+                try db.query(
+                    "SELECT id, user_name, sealed_secret, created_at FROM access_keys WHERE user_name = ? ORDER BY created_at, id",
+                    [.text(userName)], row: Self.accessKeyRow
+                )
+            }
+        }
+    }
+
+    private static func accessKeyRow(_ row: SQLiteRow) -> AccessKeyRecord {
+        AccessKeyRecord(id: row.text(0), userName: row.text(1), sealedSecret: row.blob(2), createdAt: Date(timeIntervalSince1970: row.double(3)))
+    }
+
+    // MARK: settings
+
+    public func setting(_ name: String) async throws -> [UInt8]? {
+        try await blocking { [self] in
+            try database.read { db in
+                try db.query("SELECT value FROM settings WHERE name = ?", [.text(name)]) { row in row.blob(0) }.first
+            }
+        }
+    }
+
+    public func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [.text(name), .blob(value)])
+                return try db.query("SELECT value FROM settings WHERE name = ?", [.text(name)]) { row in row.blob(0) }.first ?? value
+            }
+        }
+    }
+}

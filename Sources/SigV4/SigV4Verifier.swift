@@ -1,0 +1,144 @@
+public import Foundation
+
+/// Verifies AWS SigV4 (AWS4-HMAC-SHA256) requests for one region and service,
+/// the way an AWS endpoint does (non-S3 rules: the path is normalized and the
+/// payload is always the SHA-256 of the actual body).
+public struct SigV4Verifier: Sendable {
+    public let region: String
+    public let service: String
+    public let maxClockSkew: TimeInterval
+    private let keyCache: SigningKeyCache
+
+    public init(region: String, service: String, maxClockSkew: TimeInterval = 300) {
+        self.region = region
+        self.service = service
+        self.maxClockSkew = maxClockSkew
+        self.keyCache = SigningKeyCache(region: region, service: service)
+    }
+
+    /// Verifies header-based auth (`Authorization: AWS4-HMAC-SHA256 …`) or, when
+    /// there is no `Authorization` header, presigned query auth (`X-Amz-Signature`).
+    /// Returns the verified access key id.
+    public func verify(
+        _ request: SigV4Request, body: [UInt8], now: Date, credentials: some SigV4CredentialProvider
+    ) async throws(SigV4Error) -> String {
+        let parameters: SignatureParameters
+        if let authorization = request.firstValue(ofHeader: "authorization") {
+            parameters = try AuthorizationHeader.parse(authorization)
+        } else if let presigned = try PresignedQuery.parse(request.query) {
+            parameters = presigned
+        } else {
+            throw .missingAuthenticationToken
+        }
+        let credential = parameters.credential
+
+        // Trent issues no temporary credentials, so no session token can be valid.
+        if parameters.querySecurityToken || request.firstValue(ofHeader: "x-amz-security-token") != nil {
+            throw .invalidSecurityToken
+        }
+        guard credential.region == region else {
+            throw .invalid("Credential should be scoped to a valid region, not '\(credential.region)'.")
+        }
+        guard credential.service == service else {
+            throw .invalid("Credential should be scoped to correct service: '\(service)'.")
+        }
+
+        let (amzDate, dateHeader) = try requestDate(request, parameters: parameters)
+        guard amzDate.day == credential.date else {
+            throw .invalid(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+                    + "'\(credential.date)' != '\(amzDate.day)', from '\(amzDate.text)'.")
+        }
+        try checkTime(amzDate, source: parameters.source, now: now)
+
+        let signedHeaders = SigV4.sortedSignedHeaders(parameters.signedHeaders)
+        try checkSignedHeaders(signedHeaders, request: request, dateHeader: dateHeader)
+
+        let payloadHash = SigV4.hexSHA256(body)
+        if let claimed = request.firstValue(ofHeader: "x-amz-content-sha256"), Hex.isSHA256Digest(claimed),
+            claimed.lowercased() != payloadHash
+        {
+            throw .invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")
+        }
+
+        let secret: String?
+        do {
+            secret = try await credentials.secretAccessKey(for: credential.accessKeyID)
+        } catch {
+            // Fail closed: a lookup that cannot complete must not authenticate anyone.
+            throw .invalidSecurityToken
+        }
+        guard let secret else { throw .invalidSecurityToken }
+
+        let canonicalRequest = SigV4.canonicalRequestBytes(
+            request, signedHeaders: signedHeaders, payloadHash: payloadHash, normalizePath: true)
+        let stringToSign = SigV4.stringToSign(
+            canonicalRequestHash: SigV4.hexSHA256(canonicalRequest), amzDate: amzDate.text, scope: credential.scope)
+        let signingKey = keyCache.signingKey(accessKeyID: credential.accessKeyID, secret: secret, date: credential.date)
+        let expected = SigV4.signature(signingKey: signingKey, stringToSign: stringToSign)
+        guard constantTimeEquals(expected.utf8, parameters.signature.utf8) else { throw .signatureMismatch }
+        return credential.accessKeyID
+    }
+
+    /// The request timestamp and, for header auth, the name of the header it came from.
+    private func requestDate(
+        _ request: SigV4Request, parameters: SignatureParameters
+    ) throws(SigV4Error) -> (AmzDate, header: String?) {
+        let text: String
+        let header: String?
+        if let queryDate = parameters.queryDate {
+            (text, header) = (queryDate, nil)
+        } else if let value = request.firstValue(ofHeader: "x-amz-date") {
+            (text, header) = (value, "x-amz-date")
+        } else if let value = request.firstValue(ofHeader: "date") {
+            (text, header) = (value, "date")
+        } else {
+            throw .incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        // Header values may carry optional whitespace around them (RFC 9110 OWS).
+        guard let date = AmzDate(String(Substring(text).trimmingSpaces)) else {
+            throw .incomplete("Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
+        }
+        return (date, header)
+    }
+
+    private func checkTime(_ amzDate: AmzDate, source: SignatureParameters.Source, now: Date) throws(SigV4Error) {
+        let age = now.timeIntervalSince(amzDate.date)
+        let skewText = maxClockSkew.truncatingRemainder(dividingBy: 60) == 0
+            ? "\(Int(maxClockSkew / 60)) min." : "\(Int(maxClockSkew)) sec."
+        if age < -maxClockSkew {
+            throw .invalid(
+                "Signature not yet current: \(amzDate.text) is still later than "
+                    + "\(AmzDate(now + maxClockSkew).text) (\(AmzDate(now).text) + \(skewText))")
+        }
+        switch source {
+        case .header:
+            if age > maxClockSkew {
+                throw .invalid(
+                    "Signature expired: \(amzDate.text) is now earlier than "
+                        + "\(AmzDate(now - maxClockSkew).text) (\(AmzDate(now).text) - \(skewText))")
+            }
+        case .query(let expires):
+            if age > TimeInterval(expires) {
+                throw .invalid(
+                    "Signature expired: \(amzDate.text) is now earlier than "
+                        + "\(AmzDate(now - TimeInterval(expires)).text) (\(AmzDate(now).text) - \(expires) sec.)")
+            }
+        }
+    }
+
+    private func checkSignedHeaders(
+        _ signedHeaders: [String], request: SigV4Request, dateHeader: String?
+    ) throws(SigV4Error) {
+        guard signedHeaders.contains("host") else {
+            throw .incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+        }
+        // The timestamp must be covered by the signature, or a captured request could be replayed forever.
+        if let dateHeader, !signedHeaders.contains(dateHeader) {
+            throw .incomplete("'\(dateHeader == "date" ? "Date" : "X-Amz-Date")' must be a 'SignedHeader' in the AWS Authorization.")
+        }
+        for name in signedHeaders where request.firstValue(ofHeader: name) == nil {
+            throw .invalid("The request does not include the signed header '\(name)'.")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import KMSServer
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage users (identities that sign requests).",
+        subcommands: [Create.self, List.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user with a first access key; prints its secret once.")
+
+        @Argument(help: "User name: 1-64 letters, digits and +=,.@_-")
+        var name: String
+
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let directory = try await data.open()
+            printJSON(try await directory.identities.createUser(named: name))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users.")
+
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let directory = try await data.open()
+            let users = try await directory.store.listUsers()
+            printJSON(["Users": users.map { UserListEntry(UserName: $0.name, CreatedAt: $0.createdAt) }])
+        }
+    }
+}
+
+struct UserListEntry: Encodable {
+    var UserName: String
+    var CreatedAt: Date
+}
