@@ -18,8 +18,22 @@ public enum SymmetricEnvelope {
         material: KeyMaterial,
         context: [String: String]
     ) throws(KMSCryptoError) -> CiphertextBlob {
-        let salt = secureRandomBytes(count: CiphertextBlob.saltSize)
-        let nonceBytes = secureRandomBytes(count: CiphertextBlob.nonceSize)
+        try seal(
+            plaintext, keyID: keyID, keyVersion: keyVersion, material: material, context: context,
+            salt: secureRandomBytes(count: CiphertextBlob.saltSize), nonce: secureRandomBytes(count: CiphertextBlob.nonceSize)
+        )
+    }
+
+    /// With the randomness supplied: for the format vectors only.
+    static func seal(
+        _ plaintext: some DataProtocol,
+        keyID: UUID,
+        keyVersion: UInt32,
+        material: KeyMaterial,
+        context: [String: String],
+        salt: [UInt8],
+        nonce nonceBytes: [UInt8]
+    ) throws(KMSCryptoError) -> CiphertextBlob {
         var blob = CiphertextBlob(keyID: keyID, keyVersion: keyVersion, salt: salt, nonce: nonceBytes, ciphertext: [], tag: [])
         let aad = blob.header + EncryptionContext.canonicalBytes(context)
         do {

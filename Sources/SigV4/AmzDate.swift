@@ -2,7 +2,7 @@ import Foundation
 
 /// The ISO 8601 basic timestamp SigV4 uses (`yyyyMMdd'T'HHmmss'Z'`, UTC),
 /// parsed and formatted by hand: a `DateFormatter` per request is far too slow.
-struct AmzDate: Sendable, Equatable {
+struct AmzDate: Sendable {
     /// The timestamp exactly as sent, e.g. `20150830T123600Z`.
     let text: String
     let date: Date

@@ -1,5 +1,5 @@
 /// The `Credential` value: `<AKID>/<yyyymmdd>/<region>/<service>/aws4_request`.
-struct CredentialScope: Sendable, Equatable {
+struct CredentialScope: Sendable {
     let accessKeyID: String
     let date: String
     let region: String

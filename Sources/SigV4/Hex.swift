@@ -13,7 +13,7 @@ enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// True for a 64-character lowercase/uppercase hex string, the shape of a SHA-256 digest.
+    /// True for 64 hex digits (either case), the shape of a SHA-256 digest.
     static func isSHA256Digest(_ string: String) -> Bool {
         var count = 0
         for byte in string.utf8 {

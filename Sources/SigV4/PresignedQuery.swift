@@ -32,7 +32,8 @@ enum PresignedQuery {
             throw .incomplete("Unsupported AWS 'algorithm': '\(algorithm)'.")
         }
         guard let expires = Int(expiresText), (1...maxExpires).contains(expires) else {
-            throw .incomplete("X-Amz-Expires must be an integer between 1 and \(maxExpires) seconds, got '\(expiresText)'.")
+            throw .incomplete(
+                "X-Amz-Expires must be an integer between 1 and \(maxExpires) seconds, got '\(expiresText)'.")
         }
         return SignatureParameters(
             source: .query(expires: expires),

@@ -17,44 +17,8 @@ public struct SigV4Request: Sendable {
         self.headers = headers
     }
 
-    /// Values of every header named `name` (ASCII case-insensitive), in wire order.
-    func values(ofHeader name: String) -> [String] {
-        var result: [String] = []
-        for header in headers where asciiCaseInsensitiveEquals(header.name, name) {
-            result.append(header.value)
-        }
-        return result
-    }
-
     /// First value of the header named `name`, if any.
     func firstValue(ofHeader name: String) -> String? {
         headers.first { asciiCaseInsensitiveEquals($0.name, name) }?.value
     }
-}
-
-/// Compares header names without allocating lowercase copies.
-func asciiCaseInsensitiveEquals(_ lhs: String, _ rhs: String) -> Bool {
-    var left = lhs.utf8.makeIterator()
-    var right = rhs.utf8.makeIterator()
-    while true {
-        switch (left.next(), right.next()) {
-        case (nil, nil):
-            return true
-        case let (l?, r?):
-            if asciiLowercased(l) != asciiLowercased(r) { return false }
-        default:
-            return false
-        }
-    }
-}
-
-@inline(__always)
-func asciiLowercased(_ byte: UInt8) -> UInt8 {
-    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-}
-
-/// Header names are canonicalised to lowercase ASCII.
-func lowercasedHeaderName(_ name: String) -> String {
-    if !name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return name }
-    return String(decoding: name.utf8.map(asciiLowercased), as: UTF8.self)
 }

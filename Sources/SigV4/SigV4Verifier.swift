@@ -97,14 +97,16 @@ public struct SigV4Verifier: Sendable {
         }
         // Header values may carry optional whitespace around them (RFC 9110 OWS).
         guard let date = AmzDate(String(Substring(text).trimmingSpaces)) else {
-            throw .incomplete("Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
+            throw .incomplete(
+                "Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
         }
         return (date, header)
     }
 
     private func checkTime(_ amzDate: AmzDate, source: SignatureParameters.Source, now: Date) throws(SigV4Error) {
         let age = now.timeIntervalSince(amzDate.date)
-        let skewText = maxClockSkew.truncatingRemainder(dividingBy: 60) == 0
+        let skewText =
+            maxClockSkew.truncatingRemainder(dividingBy: 60) == 0
             ? "\(Int(maxClockSkew / 60)) min." : "\(Int(maxClockSkew)) sec."
         if age < -maxClockSkew {
             throw .invalid(
@@ -135,7 +137,8 @@ public struct SigV4Verifier: Sendable {
         }
         // The timestamp must be covered by the signature, or a captured request could be replayed forever.
         if let dateHeader, !signedHeaders.contains(dateHeader) {
-            throw .incomplete("'\(dateHeader == "date" ? "Date" : "X-Amz-Date")' must be a 'SignedHeader' in the AWS Authorization.")
+            throw .incomplete(
+                "'\(dateHeader == "date" ? "Date" : "X-Amz-Date")' must be a 'SignedHeader' in the AWS Authorization.")
         }
         for name in signedHeaders where request.firstValue(ofHeader: name) == nil {
             throw .invalid("The request does not include the signed header '\(name)'.")

@@ -1,7 +1,7 @@
 /// What a request claims about its signature, whether it came from the
 /// `Authorization` header or from presigned query parameters.
 struct SignatureParameters: Sendable {
-    enum Source: Sendable, Equatable {
+    enum Source: Sendable {
         case header
         /// Presigned URL, valid for this many seconds after its `X-Amz-Date`.
         case query(expires: Int)

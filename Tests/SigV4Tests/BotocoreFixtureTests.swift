@@ -31,8 +31,9 @@ import Testing
         ])
 
     @Test func encryptRequestVerifies() async throws {
-        #expect(try await verifier.verify(Self.encrypt, body: Self.encryptBody, now: Self.signedAt, credentials: provider)
-            == Self.accessKeyID)
+        #expect(
+            try await verifier.verify(Self.encrypt, body: Self.encryptBody, now: Self.signedAt, credentials: provider)
+                == Self.accessKeyID)
     }
 
     @Test func signerMatchesBotocore() throws {
@@ -62,10 +63,13 @@ import Testing
                 ),
             ])
         let canonical = SigV4.canonicalRequest(
-            request, signedHeaders: ["host", "x-amz-date"], payloadHash: SigV4.hexSHA256([UInt8]()), normalizePath: true)
-        #expect(canonical.split(separator: "\n", omittingEmptySubsequences: false).prefix(3).joined(separator: "\n")
-            == "GET\n/a%2520b/c\nEmpty=&Foo=bar%2Fbaz")
-        #expect(try await verifier.verify(request, body: [], now: Self.signedAt, credentials: provider) == Self.accessKeyID)
+            request, signedHeaders: ["host", "x-amz-date"], payloadHash: SigV4.hexSHA256([UInt8]()), normalizePath: true
+        )
+        #expect(
+            canonical.split(separator: "\n", omittingEmptySubsequences: false).prefix(3).joined(separator: "\n")
+                == "GET\n/a%2520b/c\nEmpty=&Foo=bar%2Fbaz")
+        #expect(
+            try await verifier.verify(request, body: [], now: Self.signedAt, credentials: provider) == Self.accessKeyID)
     }
 
     /// `SigV4QueryAuth(creds, "kms", "us-east-1", expires=900)` on the same GET.
@@ -78,8 +82,9 @@ import Testing
         headers: [(name: "Host", value: "kms.us-east-1.amazonaws.com")])
 
     @Test func presignedRequestVerifiesUntilItExpires() async throws {
-        #expect(try await verifier.verify(Self.presigned, body: [], now: Self.signedAt + 899, credentials: provider)
-            == Self.accessKeyID)
+        #expect(
+            try await verifier.verify(Self.presigned, body: [], now: Self.signedAt + 899, credentials: provider)
+                == Self.accessKeyID)
         await #expect(throws: SigV4Error.self) {
             try await verifier.verify(Self.presigned, body: [], now: Self.signedAt + 901, credentials: provider)
         }

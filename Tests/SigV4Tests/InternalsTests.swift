@@ -1,6 +1,7 @@
 import Foundation
-@testable import SigV4
 import Testing
+
+@testable import SigV4
 
 @Suite struct InternalsTests {
     @Test(arguments: [
@@ -15,7 +16,10 @@ import Testing
         #expect(AmzDate(Date(timeIntervalSince1970: seconds)).text == text)
     }
 
-    @Test(arguments: ["", "20150830T123600", "20150830 123600Z", "20150230T000000Z", "20150830T246000Z", "2015083OT123600Z", "20190229T000000Z"])
+    @Test(arguments: [
+        "", "20150830T123600", "20150830 123600Z", "20150230T000000Z", "20150830T246000Z", "2015083OT123600Z",
+        "20190229T000000Z",
+    ])
     func amzDateRejects(text: String) {
         #expect(AmzDate(text) == nil)
     }
@@ -35,12 +39,16 @@ import Testing
     }
 
     @Test func percentEncoding() {
-        #expect(String(decoding: PercentEncoding.encode(Array("a b/~é+%".utf8)), as: UTF8.self) == "a%20b%2F~%C3%A9%2B%25")
+        #expect(
+            String(decoding: PercentEncoding.encode(Array("a b/~é+%".utf8)), as: UTF8.self) == "a%20b%2F~%C3%A9%2B%25")
         #expect(PercentEncoding.decode(ArraySlice("%41%2f%zz%4".utf8)) == Array("A/%zz%4".utf8))
     }
 
     @Test func signedHeadersAreSortedLowercasedAndUnique() {
-        #expect(SigV4.sortedSignedHeaders(["X-Amz-Date", "host", "Host", "content-type"]) == ["content-type", "host", "x-amz-date"])
+        #expect(
+            SigV4.sortedSignedHeaders(["X-Amz-Date", "host", "Host", "content-type"]) == [
+                "content-type", "host", "x-amz-date",
+            ])
     }
 
     @Test func constantTimeComparison() {
@@ -62,9 +70,11 @@ import Testing
 
     @Test func pathNormalization() {
         func path(_ raw: String) -> Substring {
-            SigV4.canonicalRequest(SigV4Request(method: "GET", path: raw, query: "", headers: []),
-                                   signedHeaders: [], payloadHash: "", normalizePath: true)
-                .split(separator: "\n", omittingEmptySubsequences: false)[1]
+            SigV4.canonicalRequest(
+                SigV4Request(method: "GET", path: raw, query: "", headers: []),
+                signedHeaders: [], payloadHash: "", normalizePath: true
+            )
+            .split(separator: "\n", omittingEmptySubsequences: false)[1]
         }
         #expect(path("") == "/")
         #expect(path("/a/b/..") == "/a")

@@ -13,9 +13,13 @@ enum Vectors {
 
     static let caseNames: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let cases = names.filter { FileManager.default.fileExists(atPath: directory.appendingPathComponent("\($0)/context.json").path) }
-            .sorted()
-        if cases.isEmpty { print("skipping SigV4 vectors: ../shared/vectors/sigv4 not found (looked in \(directory.path))") }
+        let cases = names.filter {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("\($0)/context.json").path)
+        }
+        .sorted()
+        if cases.isEmpty {
+            print("skipping SigV4 vectors: ../shared/vectors/sigv4 not found (looked in \(directory.path))")
+        }
         return cases
     }()
 
@@ -23,19 +27,32 @@ enum Vectors {
 
     struct Context: Decodable {
         struct Credentials: Decodable {
-            let access_key_id: String
-            let secret_access_key: String
+            let accessKeyID: String
+            let secretAccessKey: String
             let token: String?
+
+            enum CodingKeys: String, CodingKey {
+                case accessKeyID = "access_key_id"
+                case secretAccessKey = "secret_access_key"
+                case token
+            }
         }
 
         let credentials: Credentials
-        let expiration_in_seconds: Int
+        let expirationInSeconds: Int
         let normalize: Bool
         let region: String
         let service: String
-        let sign_body: Bool
+        let signBody: Bool
         let timestamp: String
-        let omit_session_token: Bool?
+        let omitSessionToken: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case credentials, normalize, region, service, timestamp
+            case expirationInSeconds = "expiration_in_seconds"
+            case signBody = "sign_body"
+            case omitSessionToken = "omit_session_token"
+        }
 
         var date: Date { utcDate(timestamp) }
     }
@@ -77,7 +94,7 @@ struct SigV4VectorTests {
     func queryVariant(name: String) throws {
         let vector = try Vectors.load(name)
         var (request, body) = parseHTTPRequest(try vector.file("query-signed-request.txt"))
-        if vector.context.omit_session_token == true {
+        if vector.context.omitSessionToken == true {
             // This case appends the token to the URL after signing (the IoT
             // convention), so it is not part of what was signed. A server-side
             // verifier never sees that mode (Trent rejects session tokens anyway);
@@ -107,27 +124,29 @@ struct SigV4VectorTests {
         #expect(stringToSign == (try vector.file("\(prefix)-string-to-sign.txt")))
 
         let key = SigV4.signingKey(
-            secret: context.credentials.secret_access_key, date: day, region: context.region, service: context.service)
-        #expect(SigV4.signature(signingKey: key, stringToSign: stringToSign) == (try vector.file("\(prefix)-signature.txt")))
+            secret: context.credentials.secretAccessKey, date: day, region: context.region, service: context.service)
+        #expect(
+            SigV4.signature(signingKey: key, stringToSign: stringToSign) == (try vector.file("\(prefix)-signature.txt"))
+        )
     }
 
     /// The signer reproduces the suite's `Authorization` header from `request.txt`.
     /// Not applicable (and skipped inside) where the suite signs in a mode the
     /// signer does not offer: unnormalized paths that normalization would change
     /// (the signer always normalizes, as SDKs do for non-S3 services) and
-    /// `omit_session_token` (the signer always signs the token it sends).
+    /// `omitSessionToken` (the signer always signs the token it sends).
     @Test("signer reproduces the Authorization header", arguments: Vectors.caseNames)
     func signer(name: String) throws {
         let vector = try Vectors.load(name)
         let context = vector.context
         var (request, body) = parseHTTPRequest(try vector.file("request.txt"))
-        guard context.omit_session_token != true, context.normalize || normalizationIsNoOp(request) else { return }
-        if context.sign_body {
+        guard context.omitSessionToken != true, context.normalize || normalizationIsNoOp(request) else { return }
+        if context.signBody {
             // The suite adds the payload hash header when it signs the body.
             request.headers.append((name: "x-amz-content-sha256", value: SigV4.hexSHA256(body)))
         }
         let credentials = SigV4Credentials(
-            accessKeyID: context.credentials.access_key_id, secretAccessKey: context.credentials.secret_access_key,
+            accessKeyID: context.credentials.accessKeyID, secretAccessKey: context.credentials.secretAccessKey,
             sessionToken: context.credentials.token)
         let signed = SigV4Signer(credentials: credentials, region: context.region, service: context.service)
             .sign(request, body: body, date: context.date)
@@ -144,11 +163,13 @@ struct SigV4VectorTests {
         let vector = try Vectors.load(name)
         let context = vector.context
         let verifier = SigV4Verifier(region: context.region, service: context.service)
-        let provider = StaticCredentials([context.credentials.access_key_id: context.credentials.secret_access_key])
+        let provider = StaticCredentials([context.credentials.accessKeyID: context.credentials.secretAccessKey])
         for file in ["header-signed-request.txt", "query-signed-request.txt"] {
             let (request, body) = parseHTTPRequest(try vector.file(file))
             let expectedError: SigV4Error.Code? =
-                if request.header("X-Amz-Security-Token") != nil || request.queryParameter("X-Amz-Security-Token") != nil {
+                if request.header("X-Amz-Security-Token") != nil
+                    || request.queryParameter("X-Amz-Security-Token") != nil
+                {
                     .unrecognizedClient
                 } else if !context.normalize && !normalizationIsNoOp(request) {
                     .invalidSignature
@@ -156,9 +177,11 @@ struct SigV4VectorTests {
                     nil
                 }
             do {
-                let accessKeyID = try await verifier.verify(request, body: body, now: context.date, credentials: provider)
-                #expect(expectedError == nil, "\(file) verified but should fail with \(String(describing: expectedError))")
-                #expect(accessKeyID == context.credentials.access_key_id)
+                let accessKeyID = try await verifier.verify(
+                    request, body: body, now: context.date, credentials: provider)
+                #expect(
+                    expectedError == nil, "\(file) verified but should fail with \(String(describing: expectedError))")
+                #expect(accessKeyID == context.credentials.accessKeyID)
             } catch {
                 #expect(error.code == expectedError, "\(file): \(error.message)")
             }

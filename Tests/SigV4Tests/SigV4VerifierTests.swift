@@ -25,7 +25,8 @@ import Testing
         region: String = "us-east-1", service: String = "kms", at date: Date = signedAt, host: Bool = true
     ) -> SigV4Request {
         SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: sessionToken),
+            credentials: SigV4Credentials(
+                accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: sessionToken),
             region: region, service: service
         ).sign(unsigned(host: host), body: body, date: date)
     }
@@ -39,7 +40,8 @@ import Testing
 
     private func expectError(
         _ code: SigV4Error.Code, _ request: SigV4Request, body: [UInt8] = body, now: Date = signedAt,
-        credentials: any SigV4CredentialProvider = StaticCredentials([accessKeyID: secret]), messageContains: String? = nil,
+        credentials: any SigV4CredentialProvider = StaticCredentials([accessKeyID: secret]),
+        messageContains: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async {
         do {
@@ -69,8 +71,9 @@ import Testing
     }
 
     @Test func tamperedBody() async {
-        await expectError(.invalidSignature, Self.signed(), body: Array(#"{"KeyId":"alias/evil"}"#.utf8),
-                          messageContains: "does not match the signature you provided")
+        await expectError(
+            .invalidSignature, Self.signed(), body: Array(#"{"KeyId":"alias/evil"}"#.utf8),
+            messageContains: "does not match the signature you provided")
     }
 
     @Test func tamperedSignedHeader() async {
@@ -87,54 +90,73 @@ import Testing
     }
 
     @Test func wrongRegion() async {
-        await expectError(.invalidSignature, Self.signed(region: "eu-west-1"),
-                          messageContains: "Credential should be scoped to a valid region, not 'eu-west-1'.")
+        await expectError(
+            .invalidSignature, Self.signed(region: "eu-west-1"),
+            messageContains: "Credential should be scoped to a valid region, not 'eu-west-1'.")
     }
 
     @Test func wrongService() async {
-        await expectError(.invalidSignature, Self.signed(service: "s3"),
-                          messageContains: "Credential should be scoped to correct service: 'kms'.")
+        await expectError(
+            .invalidSignature, Self.signed(service: "s3"),
+            messageContains: "Credential should be scoped to correct service: 'kms'.")
     }
 
     @Test func clockSkew() async throws {
         let request = Self.signed()
-        await expectError(.invalidSignature, request, now: Self.signedAt + 360,
-                          messageContains: "Signature expired: 20240517T093045Z is now earlier than 20240517T093145Z (20240517T093645Z - 5 min.)")
-        await expectError(.invalidSignature, request, now: Self.signedAt - 360,
-                          messageContains: "Signature not yet current: 20240517T093045Z is still later than 20240517T092945Z (20240517T092445Z + 5 min.)")
+        await expectError(
+            .invalidSignature, request, now: Self.signedAt + 360,
+            messageContains:
+                "Signature expired: 20240517T093045Z is now earlier than 20240517T093145Z (20240517T093645Z - 5 min.)")
+        await expectError(
+            .invalidSignature, request, now: Self.signedAt - 360,
+            messageContains:
+                "Signature not yet current: 20240517T093045Z is still later than 20240517T092945Z (20240517T092445Z + 5 min.)"
+        )
         #expect(try await verify(request, now: Self.signedAt + 299, credentials: provider) == Self.accessKeyID)
         #expect(try await verify(request, now: Self.signedAt - 299, credentials: provider) == Self.accessKeyID)
     }
 
     @Test func missingAuthorization() async {
-        await expectError(.missingAuthenticationToken, Self.signed().removingHeader("Authorization"),
-                          messageContains: "Missing Authentication Token")
+        await expectError(
+            .missingAuthenticationToken, Self.signed().removingHeader("Authorization"),
+            messageContains: "Missing Authentication Token")
     }
 
     @Test func malformedAuthorization() async throws {
         let authorization = try #require(Self.signed().header("Authorization"))
         let parts = authorization.dropFirst("AWS4-HMAC-SHA256 ".count).components(separatedBy: ", ")
-        let withoutSignature = "AWS4-HMAC-SHA256 " + parts.filter { !$0.hasPrefix("Signature=") }.joined(separator: ", ")
-        let withoutSignedHeaders = "AWS4-HMAC-SHA256 " + parts.filter { !$0.hasPrefix("SignedHeaders=") }.joined(separator: ", ")
-        await expectError(.incompleteSignature, Self.signed().settingHeader("Authorization", withoutSignature),
-                          messageContains: "Authorization header requires 'Signature' parameter.")
-        await expectError(.incompleteSignature, Self.signed().settingHeader("Authorization", withoutSignedHeaders),
-                          messageContains: "Authorization header requires 'SignedHeaders' parameter.")
+        let withoutSignature =
+            "AWS4-HMAC-SHA256 " + parts.filter { !$0.hasPrefix("Signature=") }.joined(separator: ", ")
+        let withoutSignedHeaders =
+            "AWS4-HMAC-SHA256 " + parts.filter { !$0.hasPrefix("SignedHeaders=") }.joined(separator: ", ")
+        await expectError(
+            .incompleteSignature, Self.signed().settingHeader("Authorization", withoutSignature),
+            messageContains: "Authorization header requires 'Signature' parameter.")
+        await expectError(
+            .incompleteSignature, Self.signed().settingHeader("Authorization", withoutSignedHeaders),
+            messageContains: "Authorization header requires 'SignedHeaders' parameter.")
         await expectError(.incompleteSignature, Self.signed().settingHeader("Authorization", "AWS4-HMAC-SHA256"))
-        await expectError(.incompleteSignature,
-                          Self.signed().settingHeader("Authorization", authorization.replacingOccurrences(of: "AWS4-HMAC-SHA256", with: "AWS4-HMAC-SHA512")),
-                          messageContains: "Unsupported AWS 'algorithm'")
-        await expectError(.incompleteSignature,
-                          Self.signed().settingHeader("Authorization", authorization.replacingOccurrences(of: "/aws4_request", with: "")),
-                          messageContains: "exactly 5 slash-delimited elements")
-        await expectError(.incompleteSignature,
-                          Self.signed().settingHeader("Authorization", authorization.replacingOccurrences(of: "aws4_request", with: "aws5_request")))
+        await expectError(
+            .incompleteSignature,
+            Self.signed().settingHeader(
+                "Authorization", authorization.replacingOccurrences(of: "AWS4-HMAC-SHA256", with: "AWS4-HMAC-SHA512")),
+            messageContains: "Unsupported AWS 'algorithm'")
+        await expectError(
+            .incompleteSignature,
+            Self.signed().settingHeader(
+                "Authorization", authorization.replacingOccurrences(of: "/aws4_request", with: "")),
+            messageContains: "exactly 5 slash-delimited elements")
+        await expectError(
+            .incompleteSignature,
+            Self.signed().settingHeader(
+                "Authorization", authorization.replacingOccurrences(of: "aws4_request", with: "aws5_request")))
     }
 
     @Test func hostNotSigned() async {
         // Signed without Host, which is then added on the way out.
         let request = Self.signed(host: false).settingHeader("Host", "localhost:8080")
-        await expectError(.incompleteSignature, request, messageContains: "'Host' or ':authority' must be a 'SignedHeader'")
+        await expectError(
+            .incompleteSignature, request, messageContains: "'Host' or ':authority' must be a 'SignedHeader'")
     }
 
     @Test func signedHeaderMissingFromRequest() async {
@@ -142,10 +164,12 @@ import Testing
     }
 
     @Test func missingDate() async {
-        await expectError(.incompleteSignature, Self.signed().removingHeader("X-Amz-Date"),
-                          messageContains: "either a 'X-Amz-Date' or a 'Date' header")
-        await expectError(.incompleteSignature, Self.signed().settingHeader("X-Amz-Date", "2024-05-17T09:30:45Z"),
-                          messageContains: "ISO-8601 'basic format'")
+        await expectError(
+            .incompleteSignature, Self.signed().removingHeader("X-Amz-Date"),
+            messageContains: "either a 'X-Amz-Date' or a 'Date' header")
+        await expectError(
+            .incompleteSignature, Self.signed().settingHeader("X-Amz-Date", "2024-05-17T09:30:45Z"),
+            messageContains: "ISO-8601 'basic format'")
     }
 
     @Test func dateHeaderMustBeSigned() async throws {
@@ -154,19 +178,22 @@ import Testing
         var signed = Self.signed()
         // Same signature, but claims x-amz-date was not signed.
         let authorization = try #require(signed.header("Authorization"))
-        signed = signed.settingHeader("Authorization", authorization.replacingOccurrences(of: ";x-amz-date;", with: ";"))
+        signed = signed.settingHeader(
+            "Authorization", authorization.replacingOccurrences(of: ";x-amz-date;", with: ";"))
         await expectError(.incompleteSignature, signed, messageContains: "'X-Amz-Date' must be a 'SignedHeader'")
     }
 
     @Test func scopeDateMustMatchRequestDate() async {
         let request = Self.signed().settingHeader("X-Amz-Date", "20240518T000100Z")
-        await expectError(.invalidSignature, request, now: utcDate("2024-05-18T00:01:00Z"),
-                          messageContains: "'20240517' != '20240518'")
+        await expectError(
+            .invalidSignature, request, now: utcDate("2024-05-18T00:01:00Z"),
+            messageContains: "'20240517' != '20240518'")
     }
 
     @Test func unknownAccessKey() async {
-        await expectError(.unrecognizedClient, Self.signed(accessKeyID: "AKIDUNKNOWN"),
-                          messageContains: "The security token included in the request is invalid.")
+        await expectError(
+            .unrecognizedClient, Self.signed(accessKeyID: "AKIDUNKNOWN"),
+            messageContains: "The security token included in the request is invalid.")
     }
 
     @Test func credentialStoreFailureFailsClosed() async {
@@ -214,7 +241,9 @@ import Testing
         let request = Self.signed()
         let results = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<64 {
-                group.addTask { try await verifier.verify(request, body: Self.body, now: Self.signedAt, credentials: provider) }
+                group.addTask {
+                    try await verifier.verify(request, body: Self.body, now: Self.signedAt, credentials: provider)
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

@@ -41,7 +41,10 @@ func parseHTTPRequest(_ text: String) -> (request: SigV4Request, body: [UInt8]) 
         index += 1
     }
     let body = index + 1 < lines.count ? lines[(index + 1)...].joined(separator: "\n") : ""
-    return (SigV4Request(method: String(method), path: String(path), query: String(query), headers: headers), Array(body.utf8))
+    return (
+        SigV4Request(method: String(method), path: String(path), query: String(query), headers: headers),
+        Array(body.utf8)
+    )
 }
 
 extension SigV4Request {

@@ -1,0 +1,41 @@
+// Small ASCII helpers: header names and SigV4 syntax are ASCII, and these
+// avoid Foundation and intermediate allocations on the hot path.
+
+/// Compares header names without allocating lowercase copies.
+func asciiCaseInsensitiveEquals(_ lhs: String, _ rhs: String) -> Bool {
+    var left = lhs.utf8.makeIterator()
+    var right = rhs.utf8.makeIterator()
+    while true {
+        switch (left.next(), right.next()) {
+        case (nil, nil):
+            return true
+        case (let l?, let r?):
+            if asciiLowercased(l) != asciiLowercased(r) { return false }
+        default:
+            return false
+        }
+    }
+}
+
+@inline(__always)
+func asciiLowercased(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+}
+
+/// Lowercases ASCII letters only (SigV4 canonical header names); returns the
+/// name itself, without copying, when it is already lowercase.
+func lowercasedHeaderName(_ name: String) -> String {
+    if !name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return name }
+    return String(decoding: name.utf8.map(asciiLowercased), as: UTF8.self)
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import KMSCore
+import KMSProtocol
+import Testing
+
+@Suite("Operations against a real SQLite store")
+struct OperationTests {
+    let env: TestEnvironment
+    init() throws { env = try TestEnvironment() }
+
+    func createKey() async throws -> String {
+        try await env.call(CreateKey.self, #"{"Description":"test"}"#).KeyMetadata.KeyId
+    }
+
+    @Test func encryptDecryptRoundTripReturnsFullARN() async throws {
+        let keyID = try await createKey()
+        let encrypted = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGVsbG8=","EncryptionContext":{"a":"1","b":"2"}}"#)
+        let blob = encrypted.CiphertextBlob.base64EncodedString()
+        let decrypted = try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)","EncryptionContext":{"b":"2","a":"1"}}"#)
+        #expect(decrypted.Plaintext == Data("hello".utf8))
+        #expect(decrypted.KeyId == "arn:aws:kms:us-east-1:111122223333:key/\(keyID)")
+    }
+
+    @Test func keyReferencesResolveByIDARNAliasAndAliasARN() async throws {
+        let keyID = try await createKey()
+        _ = try await env.call(CreateAlias.self, #"{"AliasName":"alias/app","TargetKeyId":"\#(keyID)"}"#)
+        for reference in [keyID, "arn:aws:kms:us-east-1:111122223333:key/\(keyID)", "alias/app", "arn:aws:kms:us-east-1:111122223333:alias/app"] {
+            let described = try await env.call(DescribeKey.self, #"{"KeyId":"\#(reference)"}"#)
+            #expect(described.KeyMetadata.KeyId == keyID)
+        }
+        for missing in ["alias/none", "arn:aws:kms:eu-west-1:111122223333:key/\(keyID)", "not-a-key", UUID().uuidString.lowercased()] {
+            await #expect(throws: KMSError(.notFound, "")) { try await env.call(DescribeKey.self, #"{"KeyId":"\#(missing)"}"#) }
+        }
+    }
+
+    @Test func decryptWithAnotherKeyIDIsIncorrectKey() async throws {
+        let first = try await createKey()
+        let second = try await createKey()
+        let blob = try await env.call(Encrypt.self, #"{"KeyId":"\#(first)","Plaintext":"aGVsbG8="}"#).CiphertextBlob.base64EncodedString()
+        await #expect(throws: KMSError(.incorrectKey, "")) {
+            try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)","KeyId":"\#(second)"}"#)
+        }
+    }
+
+    @Test func scheduledDeletionIsCarriedOutOnlyAfterItsDate() async throws {
+        let keyID = try await createKey()
+        let blob = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGVsbG8="}"#).CiphertextBlob.base64EncodedString()
+        _ = try await env.call(CreateAlias.self, #"{"AliasName":"alias/doomed","TargetKeyId":"\#(keyID)"}"#)
+        _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
+        let sweep = KeyDeletionSweep(environment: env.environment)
+
+        env.clock.advance(days: 6.9)
+        #expect(try await sweep.run().isEmpty)
+        #expect(try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata.KeyState == "PendingDeletion")
+
+        env.clock.advance(days: 0.2)
+        #expect(try await sweep.run().map(\.description) == [keyID])
+        await #expect(throws: KMSError(.notFound, "")) { try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#) }
+        await #expect(throws: KMSError(.notFound, "")) { try await env.call(DescribeKey.self, #"{"KeyId":"alias/doomed"}"#) }
+        await #expect(throws: KMSError(.invalidCiphertext, "")) { try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)"}"#) }
+        #expect(try await env.call(ListAliases.self, "{}").Aliases.isEmpty)
+    }
+
+    @Test func cancelledDeletionIsNotCarriedOut() async throws {
+        let keyID = try await createKey()
+        _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
+        _ = try await env.call(CancelKeyDeletion.self, #"{"KeyId":"\#(keyID)"}"#)
+        env.clock.advance(days: 30)
+        #expect(try await KeyDeletionSweep(environment: env.environment).run().isEmpty)
+        #expect(try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata.KeyState == "Disabled")
+    }
+
+    @Test func listKeysPaginates() async throws {
+        var created = Set<String>()
+        for _ in 0..<5 { created.insert(try await createKey()) }
+        var seen: [String] = []
+        var marker: String?
+        repeat {
+            let markerJSON = marker.map { #","Marker":"\#($0)""# } ?? ""
+            let page = try await env.call(ListKeys.self, #"{"Limit":2\#(markerJSON)}"#)
+            #expect(page.Keys.count <= 2)
+            seen += page.Keys.map(\.KeyId)
+            marker = page.Truncated ? page.NextMarker : nil
+        } while marker != nil
+        #expect(Set(seen) == created)
+        #expect(seen.count == created.count)
+        await #expect(throws: KMSError(.invalidMarker, "")) { try await env.call(ListKeys.self, #"{"Marker":"bogus"}"#) }
+    }
+
+    @Test func aliasRules() async throws {
+        let keyID = try await createKey()
+        _ = try await env.call(CreateAlias.self, #"{"AliasName":"alias/one","TargetKeyId":"\#(keyID)"}"#)
+        await #expect(throws: KMSError(.alreadyExists, "")) {
+            try await env.call(CreateAlias.self, #"{"AliasName":"alias/one","TargetKeyId":"\#(keyID)"}"#)
+        }
+        await #expect(throws: KMSError(.notAuthorized, "")) {
+            try await env.call(CreateAlias.self, #"{"AliasName":"alias/aws/s3","TargetKeyId":"\#(keyID)"}"#)
+        }
+        await #expect(throws: KMSError(.invalidAliasName, "")) {
+            try await env.call(CreateAlias.self, #"{"AliasName":"one","TargetKeyId":"\#(keyID)"}"#)
+        }
+        await #expect(throws: KMSError(.validation, "")) {
+            try await env.call(CreateAlias.self, #"{"AliasName":"alias/b@d","TargetKeyId":"\#(keyID)"}"#)
+        }
+        await #expect(throws: KMSError(.notFound, "")) {
+            try await env.call(CreateAlias.self, #"{"AliasName":"alias/two","TargetKeyId":"alias/one"}"#)
+        }
+        let other = try await createKey()
+        _ = try await env.call(UpdateAlias.self, #"{"AliasName":"alias/one","TargetKeyId":"\#(other)"}"#)
+        #expect(try await env.call(DescribeKey.self, #"{"KeyId":"alias/one"}"#).KeyMetadata.KeyId == other)
+        _ = try await env.call(DeleteAlias.self, #"{"AliasName":"alias/one"}"#)
+        await #expect(throws: KMSError(.notFound, "")) { try await env.call(DeleteAlias.self, #"{"AliasName":"alias/one"}"#) }
+    }
+
+    @Test func dataKeysHaveTheRequestedSize() async throws {
+        let keyID = try await createKey()
+        #expect(try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)","KeySpec":"AES_128"}"#).Plaintext.count == 16)
+        #expect(try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)","NumberOfBytes":1024}"#).Plaintext.count == 1024)
+        await #expect(throws: KMSError(.validation, "")) {
+            try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)","KeySpec":"AES_256","NumberOfBytes":32}"#)
+        }
+        await #expect(throws: KMSError(.validation, "")) { try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)"}"#) }
+    }
+
+    @Test func rawKeyMaterialNeverReachesTheDatabaseFile() async throws {
+        var materials: [[UInt8]] = []
+        for _ in 0..<10 {
+            let id = try #require(KeyID(try await createKey()))
+            let wrapped = try #require(try await env.store.keyVersion(id, version: 1))
+            materials.append(try env.keyStore.material(of: wrapped).withUnsafeBytes { Array($0) })
+        }
+        var files: [[UInt8]] = []
+        for suffix in ["", "-wal"] {
+            if let data = FileManager.default.contents(atPath: env.databasePath + suffix) { files.append(Array(data)) }
+        }
+        #expect(!files.isEmpty)
+        for file in files {
+            for material in materials {
+                #expect(!file.contains(subsequence: material))
+                // Nor any 8-byte window of it, in case of a partial leak.
+                for start in stride(from: 0, to: 24, by: 8) {
+                    #expect(!file.contains(subsequence: Array(material[start..<(start + 8)])))
+                }
+            }
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence: [UInt8]) -> Bool {
+        guard !subsequence.isEmpty, subsequence.count <= count else { return false }
+        return (0...(count - subsequence.count)).contains { self[$0..<($0 + subsequence.count)].elementsEqual(subsequence) }
+    }
+}
