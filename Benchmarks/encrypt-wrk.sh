@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Encrypt throughput/latency benchmark for trent using wrk.
+#
+# - builds trent in release mode (skip by setting TRENT_BIN=/path/to/trent)
+# - starts it on a random loopback port with a temp data dir and env root creds
+# - creates a key with boto3 and pre-signs ONE Encrypt request with a
+#   1 KiB plaintext (Benchmarks/sign_request.py), which wrk then replays
+# - runs: wrk -t2 -c64 -d10s --latency  (override with WRK_THREADS,
+#   WRK_CONNECTIONS, WRK_DURATION, PLAINTEXT_SIZE)
+# - fails if any response was not 200; prints req/s and p50/p99 latency
+#
+# Usage: Benchmarks/encrypt-wrk.sh
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+
+WRK_THREADS="${WRK_THREADS:-2}"
+WRK_CONNECTIONS="${WRK_CONNECTIONS:-64}"
+WRK_DURATION="${WRK_DURATION:-10s}"
+PLAINTEXT_SIZE="${PLAINTEXT_SIZE:-1024}"   # 1 KiB plaintext per Encrypt
+REGION="us-east-1"
+
+log() { printf '[encrypt-wrk] %s\n' "$*" >&2; }
+
+# --- binary -----------------------------------------------------------------
+if [[ -n "${TRENT_BIN:-}" ]]; then
+  BIN="$TRENT_BIN"
+  log "using TRENT_BIN=$BIN (skipping build)"
+else
+  log "building release: swift build -c release --product trent"
+  (cd "$REPO" && swift build -c release --product trent)
+  BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/trent"
+fi
+[[ -x "$BIN" ]] || { log "trent binary not found/executable: $BIN"; exit 1; }
+
+# --- wrk ----------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+  log "wrk not found; installing with apt-get"
+  SUDO=""
+  if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq wrk
+fi
+
+# --- server -------------------------------------------------------------------
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+WORK="$(mktemp -d -t trent-bench.XXXXXX)"
+DATA="$WORK/data"
+mkdir -p "$DATA"
+SCRIPT="$WORK/encrypt.lua"
+ENDPOINT="http://127.0.0.1:$PORT"
+
+export TRENT_ROOT_ACCESS_KEY_ID="AKIATRENTBENCHMARK01"
+export TRENT_ROOT_SECRET_ACCESS_KEY="trentBenchmarkSecretKey0123456789abcdefg"
+export TRENT_ACCOUNT_ID="111122223333"
+
+SERVER_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 && -f "$WORK/server.log" ]]; then
+    log "server log tail:"; tail -n 30 "$WORK/server.log" >&2 || true
+  fi
+  if [[ -z "${KEEP_BENCH_DIR:-}" ]]; then rm -rf "$WORK"; else log "kept $WORK"; fi
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+log "starting $BIN serve --listen 127.0.0.1:$PORT --data $DATA"
+"$BIN" serve --listen "127.0.0.1:$PORT" --data "$DATA" --region "$REGION" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+ready=0
+for _ in $(seq 1 300); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then log "server exited during startup"; exit 1; fi
+  if python3 -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$ENDPOINT/health', timeout=1).status==200 else 1)" 2>/dev/null; then
+    ready=1; break
+  fi
+  sleep 0.1
+done
+[[ $ready == 1 ]] || { log "server not ready after 30s"; exit 1; }
+
+# --- key + signed request -------------------------------------------------------
+python3 "$HERE/sign_request.py" \
+  --endpoint "$ENDPOINT" --region "$REGION" \
+  --plaintext-size "$PLAINTEXT_SIZE" --out "$SCRIPT"
+
+# --- run ------------------------------------------------------------------------
+log "hardware: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown cpu)"
+log "running: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency -s $SCRIPT $ENDPOINT/"
+OUT="$WORK/wrk.out"
+wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -s "$SCRIPT" "$ENDPOINT/" | tee "$OUT"
+
+RESULT_LINE="$(grep '^WRK_RESULT ' "$OUT" || true)"
+[[ -n "$RESULT_LINE" ]] || { log "no WRK_RESULT line in wrk output"; exit 1; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$RESULT_LINE"; }
+RPS="$(field rps)"; P50="$(field p50_ms)"; P99="$(field p99_ms)"
+NON200="$(field non200)"; REQS="$(field requests)"
+SOCKERR=$(( $(field err_connect) + $(field err_read) + $(field err_write) + $(field err_timeout) ))
+
+echo
+echo "SUMMARY: Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
+
+if [[ "$NON200" != "0" ]]; then
+  log "FAIL: $NON200 non-200 responses"
+  exit 1
+fi
+if [[ "$REQS" == "0" ]]; then
+  log "FAIL: no requests completed"
+  exit 1
+fi

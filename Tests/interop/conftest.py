@@ -1,0 +1,580 @@
+"""Shared fixtures for the Trent black-box interop suite.
+
+The suite treats the `trent` binary as a black box: it starts real server
+processes on loopback ports, talks to them with boto3 / the AWS CLI / raw
+SigV4-signed HTTP requests, and inspects the data directory from outside.
+
+Binary: $TRENT_BIN, else <repo>/.build/debug/trent.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
+from unittest import mock
+
+import boto3
+import botocore
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_BIN = REPO / ".build" / "debug" / "trent"
+
+REGION = "us-east-1"
+ROOT_ACCESS_KEY_ID = "AKIATRENTINTEROPROOT"
+ROOT_SECRET_ACCESS_KEY = "trentInteropRootSecretKey0123456789abcde"
+ACCOUNT_ID = "111122223333"
+
+STARTUP_TIMEOUT = 30.0
+LOG_NAME = "trent-server.log"
+
+# Environment variables that could leak host configuration into the
+# server, boto3 or the AWS CLI.
+_SCRUB_ENV = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_KMS",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "TRENT_ROOT_ACCESS_KEY_ID",
+    "TRENT_ROOT_SECRET_ACCESS_KEY",
+    "TRENT_ROOT_KEY",
+    "TRENT_ACCOUNT_ID",
+)
+
+
+def trent_binary() -> Path:
+    """Return the trent binary path or fail (never skip) with a clear message."""
+    path = Path(os.environ.get("TRENT_BIN") or DEFAULT_BIN)
+    if not path.is_file() or not os.access(path, os.X_OK):
+        pytest.fail(
+            f"trent binary not found or not executable at {path}. "
+            f"Build it first (`swift build --product trent` in {REPO}) "
+            f"or point TRENT_BIN at it.",
+            pytrace=False,
+        )
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env(extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUB_ENV}
+    if extra:
+        env.update(extra)
+    return env
+
+
+class TrentServer:
+    """A trent server process bound to one data directory."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        root_creds: bool = True,
+        access_key_id: str = ROOT_ACCESS_KEY_ID,
+        secret_access_key: str = ROOT_SECRET_ACCESS_KEY,
+        account_id: Optional[str] = ACCOUNT_ID,
+        region: Optional[str] = None,
+        extra_env: Optional[Mapping[str, str]] = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
+        self.binary = trent_binary()
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.data_dir / LOG_NAME
+        self.region = region or REGION
+        self.explicit_region = region is not None
+        self.extra_args = tuple(extra_args)
+        env: dict[str, str] = {}
+        if root_creds:
+            env["TRENT_ROOT_ACCESS_KEY_ID"] = access_key_id
+            env["TRENT_ROOT_SECRET_ACCESS_KEY"] = secret_access_key
+        if account_id:
+            env["TRENT_ACCOUNT_ID"] = account_id
+        if extra_env:
+            env.update(extra_env)
+        self.env = env
+        self._access_key_id = access_key_id if root_creds else None
+        self._secret_access_key = secret_access_key if root_creds else None
+        self.port: Optional[int] = None
+        self.proc: Optional[subprocess.Popen] = None
+
+    # -- lifecycle -------------------------------------------------------
+    @property
+    def endpoint(self) -> str:
+        assert self.port is not None, "server not started"
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        cmd = [
+            str(self.binary),
+            "serve",
+            "--listen",
+            f"127.0.0.1:{self.port}",
+            "--data",
+            str(self.data_dir),
+        ]
+        if self.explicit_region:
+            cmd += ["--region", self.region]
+        cmd += list(self.extra_args)
+        return cmd
+
+    def start(self, port: Optional[int] = None) -> "TrentServer":
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        self.port = port or free_port()
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n==== starting: {' '.join(self.command())}\n".encode())
+            log.flush()
+            self.proc = subprocess.Popen(
+                self.command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=clean_env(self.env),
+                cwd=str(self.data_dir),
+            )
+        self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        url = f"{self.endpoint}/health"
+        last_err: Any = None
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"trent exited with status {self.proc.returncode} during startup "
+                    f"(cmd: {' '.join(self.command())}).\n--- log tail ---\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(url, timeout=1.0) as resp:
+                    if resp.status == 200:
+                        return
+                    last_err = f"HTTP {resp.status}"
+            except urllib.error.HTTPError as e:
+                last_err = f"HTTP {e.code}"
+            except Exception as e:  # connection refused etc.
+                last_err = e
+            time.sleep(0.1)
+        self.kill9()
+        raise RuntimeError(
+            f"trent did not become ready on {url} within {timeout}s (last: {last_err!r}).\n"
+            f"--- log tail ---\n{self.log_tail()}"
+        )
+
+    def stop(self, timeout: float = 10.0) -> Optional[int]:
+        """Graceful stop (SIGTERM, then SIGKILL after timeout). Returns exit code."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            return None
+
+    def kill9(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def restart(self, *, new_port: bool = True) -> "TrentServer":
+        self.stop()
+        return self.start(port=None if new_port else self.port)
+
+    def is_running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, n: int = 60) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError as e:
+            return f"<no log: {e}>"
+        return "\n".join(lines[-n:])
+
+    # -- credentials / clients ------------------------------------------
+    def credentials(self) -> tuple[str, str]:
+        if self._access_key_id:
+            return self._access_key_id, self._secret_access_key  # type: ignore[return-value]
+        return read_credentials_file(self.data_dir / "credentials")
+
+    def client(
+        self,
+        access_key_id: Optional[str] = None,
+        secret_access_key: Optional[str] = None,
+        region: Optional[str] = None,
+    ):
+        if access_key_id is None:
+            access_key_id, secret_access_key = self.credentials()
+        return make_kms_client(
+            self.endpoint, access_key_id, secret_access_key, region or self.region
+        )
+
+    # -- admin subcommands ------------------------------------------------
+    def admin(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [str(self.binary), *args, "--data", str(self.data_dir)]
+        cp = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=clean_env(self.env),
+        )
+        if check and cp.returncode != 0:
+            raise AssertionError(
+                f"`{' '.join(cmd)}` failed with {cp.returncode}\n"
+                f"stdout: {cp.stdout}\nstderr: {cp.stderr}"
+            )
+        return cp
+
+    def admin_json(self, *args: str) -> Any:
+        cp = self.admin(*args)
+        try:
+            return json.loads(cp.stdout)
+        except json.JSONDecodeError as e:
+            raise AssertionError(
+                f"`trent {' '.join(args)}` did not print JSON: {e}\nstdout: {cp.stdout!r}"
+            )
+
+    # -- data dir ----------------------------------------------------------
+    def db_bytes(self) -> bytes:
+        """Bytes of trent.sqlite plus its -wal and -journal companions."""
+        out = b""
+        for name in ("trent.sqlite", "trent.sqlite-wal", "trent.sqlite-journal"):
+            p = self.data_dir / name
+            if p.exists():
+                out += p.read_bytes()
+        return out
+
+    def all_data_bytes(self, include_log: bool = True) -> dict[str, bytes]:
+        out = {}
+        for p in sorted(self.data_dir.rglob("*")):
+            if p.is_file() and (include_log or p.name != LOG_NAME):
+                out[str(p.relative_to(self.data_dir))] = p.read_bytes()
+        return out
+
+    def __enter__(self) -> "TrentServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def read_credentials_file(path: Path) -> tuple[str, str]:
+    import configparser
+
+    cp = configparser.ConfigParser()
+    with open(path) as f:
+        cp.read_file(f)
+    return (
+        cp["default"]["aws_access_key_id"].strip(),
+        cp["default"]["aws_secret_access_key"].strip(),
+    )
+
+
+def make_kms_client(endpoint: str, access_key_id: str, secret: str, region: str = REGION):
+    # parameter_validation=False so that out-of-range inputs reach the server
+    # and we test *its* validation, not botocore's.
+    session = boto3.session.Session(
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret,
+        region_name=region,
+    )
+    return session.client(
+        "kms",
+        endpoint_url=endpoint,
+        region_name=region,
+        config=Config(
+            retries={"max_attempts": 1, "mode": "standard"},
+            parameter_validation=False,
+            connect_timeout=5,
+            read_timeout=30,
+        ),
+    )
+
+
+def error_code(exc: ClientError) -> str:
+    return exc.response["Error"]["Code"]
+
+
+def assert_client_error(fn: Callable[[], Any], *codes: str) -> ClientError:
+    """Call fn, require a botocore ClientError whose code is one of `codes`
+    and whose HTTP status is 4xx."""
+    try:
+        result = fn()
+    except ClientError as e:
+        code = error_code(e)
+        status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        assert code in codes, (
+            f"expected error {' or '.join(codes)}, got {code} (HTTP {status}): "
+            f"{e.response.get('Error', {}).get('Message')}"
+        )
+        assert status is not None and 400 <= status < 500, (
+            f"expected 4xx for {code}, got HTTP {status}"
+        )
+        return e
+    raise AssertionError(f"expected {' or '.join(codes)}, but call succeeded: {result!r}")
+
+
+# ---------------------------------------------------------------------------
+# Raw SigV4 requests
+# ---------------------------------------------------------------------------
+
+
+class RawResponse:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def error_type(self) -> Optional[str]:
+        """`__type` with any `namespace#` prefix stripped."""
+        try:
+            t = self.json().get("__type")
+        except Exception:
+            return None
+        if isinstance(t, str) and "#" in t:
+            t = t.rsplit("#", 1)[1]
+        return t
+
+    @property
+    def message(self) -> str:
+        try:
+            d = self.json()
+        except Exception:
+            return ""
+        return str(d.get("message") or d.get("Message") or "")
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self.status} {self.body[:300]!r}>"
+
+
+def sign_request(
+    endpoint: str,
+    target: Optional[str],
+    body: bytes | str | dict,
+    *,
+    access_key_id: str = ROOT_ACCESS_KEY_ID,
+    secret: str = ROOT_SECRET_ACCESS_KEY,
+    region: str = REGION,
+    service: str = "kms",
+    when=None,
+    extra_headers: Optional[Mapping[str, str]] = None,
+) -> botocore.awsrequest.AWSRequest:
+    """Build and SigV4-sign a KMS JSON 1.1 POST request with botocore.
+
+    `target` is the operation name (e.g. "Encrypt"); it becomes
+    `X-Amz-Target: TrentService.<target>`. `when` (aware datetime) overrides
+    the signing time.
+    """
+    if isinstance(body, dict):
+        body = json.dumps(body)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers = {"Content-Type": "application/x-amz-json-1.1"}
+    if target is not None:
+        headers["X-Amz-Target"] = f"TrentService.{target}"
+    if extra_headers:
+        headers.update(extra_headers)
+    req = botocore.awsrequest.AWSRequest(
+        method="POST", url=endpoint.rstrip("/") + "/", data=body, headers=headers
+    )
+    creds = botocore.credentials.Credentials(access_key_id, secret)
+    signer = botocore.auth.SigV4Auth(creds, service, region)
+    if when is None:
+        signer.add_auth(req)
+    else:
+        with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+            signer.add_auth(req)
+    return req
+
+
+def send_raw(
+    endpoint: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    method: str = "POST",
+    path: str = "/",
+    timeout: float = 30.0,
+) -> RawResponse:
+    """Send exactly these headers/body with http.client (no re-signing)."""
+    host_port = endpoint.split("://", 1)[1].rstrip("/")
+    host, port = host_port.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        have_host = False
+        for k, v in headers.items():
+            if k.lower() == "host":
+                have_host = True
+            if k.lower() == "content-length":
+                continue
+            conn.putheader(k, v)
+        if not have_host:
+            conn.putheader("Host", host_port)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        try:
+            if body:
+                conn.send(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The server may answer (e.g. 413) and close before reading the
+            # whole body; try to read the response it already sent.
+            pass
+        resp = conn.getresponse()
+        data = resp.read()
+        return RawResponse(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+    finally:
+        conn.close()
+
+
+def send_signed(req: botocore.awsrequest.AWSRequest, endpoint: str, **kw) -> RawResponse:
+    body = req.body if isinstance(req.body, bytes) else (req.body or b"")
+    if isinstance(body, str):
+        body = body.encode()
+    return send_raw(endpoint, dict(req.headers.items()), body, **kw)
+
+
+def raw_call(endpoint: str, target: Optional[str], body, **kw) -> RawResponse:
+    """Sign with root creds (or given ones) and send."""
+    send_kw = {k: kw.pop(k) for k in ("timeout",) if k in kw}
+    req = sign_request(endpoint, target, body, **kw)
+    return send_signed(req, endpoint, **send_kw)
+
+
+# ---------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def trent_bin() -> Path:
+    return trent_binary()
+
+
+@pytest.fixture(scope="session")
+def server(trent_bin, tmp_path_factory) -> TrentServer:
+    data = tmp_path_factory.mktemp("trent-main") / "data"
+    srv = TrentServer(data)
+    try:
+        srv.start()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def new_server(trent_bin, tmp_path) -> Callable[..., TrentServer]:
+    """Factory for extra, test-private servers; all are stopped at teardown."""
+    servers: list[TrentServer] = []
+
+    def factory(start: bool = True, data_dir: Optional[Path] = None, **kw) -> TrentServer:
+        d = data_dir or (tmp_path / f"srv{len(servers)}" / "data")
+        srv = TrentServer(d, **kw)
+        servers.append(srv)
+        if start:
+            try:
+                srv.start()
+            except RuntimeError as e:
+                pytest.fail(str(e), pytrace=False)
+        return srv
+
+    yield factory
+    for s in servers:
+        try:
+            s.stop()
+        except Exception:
+            pass
+
+
+@pytest.fixture(scope="session")
+def kms(server):
+    return server.client()
+
+
+@pytest.fixture
+def key(kms) -> dict:
+    """A fresh enabled symmetric key; returns its KeyMetadata."""
+    return kms.create_key(Description=f"interop test key {uuid.uuid4()}")["KeyMetadata"]
+
+
+@pytest.fixture
+def key_id(key) -> str:
+    return key["KeyId"]
+
+
+@pytest.fixture
+def key_arn(key) -> str:
+    return key["Arn"]
+
+
+def unique_alias(prefix: str = "test") -> str:
+    return f"alias/{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def aws_cli_env(server, tmp_path) -> dict[str, str]:
+    """Environment for `aws` / `aws-encryption-cli` subprocesses, isolated from
+    the host's AWS configuration."""
+    cfg = tmp_path / "aws-config"
+    creds = tmp_path / "aws-credentials"
+    cfg.write_text("")
+    creds.write_text("")
+    ak, sk = server.credentials()
+    return clean_env(
+        {
+            "AWS_ENDPOINT_URL_KMS": server.endpoint,
+            "AWS_ACCESS_KEY_ID": ak,
+            "AWS_SECRET_ACCESS_KEY": sk,
+            "AWS_DEFAULT_REGION": server.region,
+            "AWS_REGION": server.region,
+            "AWS_CONFIG_FILE": str(cfg),
+            "AWS_SHARED_CREDENTIALS_FILE": str(creds),
+            "AWS_PAGER": "",
+            "AWS_MAX_ATTEMPTS": "1",
+            "AWS_RETRY_MODE": "standard",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+    )
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
