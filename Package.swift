@@ -51,7 +51,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "trent",
-            dependencies: ["KMSServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "KMSServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto"], exclude: ["Vectors"], swiftSettings: swiftSettings),

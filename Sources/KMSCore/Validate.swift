@@ -4,20 +4,18 @@ public import Foundation
 /// SDK users see the messages they already know.
 public enum Validate {
     public static func length(_ value: String, field: String, in range: ClosedRange<Int>) throws(KMSError) {
-        let count = value.count
+        try count(value.count, field: field, in: range)
+    }
+
+    public static func byteCount(_ value: Data, field: String, in range: ClosedRange<Int>) throws(KMSError) {
+        try count(value.count, field: field, in: range)
+    }
+
+    private static func count(_ count: Int, field: String, in range: ClosedRange<Int>) throws(KMSError) {
         if count < range.lowerBound {
             throw KMSError.validation("1 validation error detected: Value at '\(field)' failed to satisfy constraint: Member must have length greater than or equal to \(range.lowerBound)")
         }
         if count > range.upperBound {
-            throw KMSError.validation("1 validation error detected: Value at '\(field)' failed to satisfy constraint: Member must have length less than or equal to \(range.upperBound)")
-        }
-    }
-
-    public static func byteCount(_ value: Data, field: String, in range: ClosedRange<Int>) throws(KMSError) {
-        if value.count < range.lowerBound {
-            throw KMSError.validation("1 validation error detected: Value at '\(field)' failed to satisfy constraint: Member must have length greater than or equal to \(range.lowerBound)")
-        }
-        if value.count > range.upperBound {
             throw KMSError.validation("1 validation error detected: Value at '\(field)' failed to satisfy constraint: Member must have length less than or equal to \(range.upperBound)")
         }
     }

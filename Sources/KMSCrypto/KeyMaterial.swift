@@ -11,8 +11,14 @@ public struct KeyMaterial: Sendable {
     public static let byteCount = 32
 
     let key: SymmetricKey
+    /// HMAC-SHA256 already keyed with the material: per-message key derivation
+    /// copies it instead of redoing the HMAC key schedule every time.
+    let messageKeyPRF: HMAC<SHA256>
 
-    init(key: SymmetricKey) { self.key = key }
+    init(key: SymmetricKey) {
+        self.key = key
+        self.messageKeyPRF = HMAC<SHA256>(key: key)
+    }
 
     /// Fresh 256-bit material from the system CSPRNG.
     public static func generate() -> KeyMaterial {
@@ -23,7 +29,7 @@ public struct KeyMaterial: Sendable {
     public init<Bytes: ContiguousBytes>(unsafeRawBytes bytes: Bytes) throws(KMSCryptoError) {
         let key = SymmetricKey(data: bytes)
         guard key.bitCount == Self.byteCount * 8 else { throw .invalidKeyMaterial }
-        self.key = key
+        self.init(key: key)
     }
 
     /// Lets a test prove raw bytes never reach storage; not for production code.

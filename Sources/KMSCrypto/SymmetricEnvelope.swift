@@ -4,12 +4,14 @@ public import Foundation
 /// Encrypts and decrypts with one customer master key version, producing and
 /// consuming `CiphertextBlob`s.
 ///
-/// Each message gets its own AES-256 key, derived with HKDF-SHA256 from the
-/// version's material and a random 128-bit salt, plus a random 96-bit nonce.
-/// That keeps AES-GCM far from its random-nonce collision bound no matter how
-/// many messages one key version encrypts.
+/// Each message gets its own AES-256 key, derived from the version's material
+/// and a random 128-bit salt with HKDF-Expand (SHA-256), plus a random 96-bit
+/// nonce. That keeps AES-GCM far from its random-nonce collision bound no
+/// matter how many messages one key version encrypts. HKDF-Extract is
+/// skipped because the material is already a uniformly random 256-bit key
+/// (RFC 5869, section 3.3).
 public enum SymmetricEnvelope {
-    private static let derivationInfo = Array("trent/ciphertext/v1/aes-256-gcm".utf8)
+    private static let derivationLabel = Array("trent/ciphertext/v1/aes-256-gcm".utf8)
 
     public static func seal(
         _ plaintext: some DataProtocol,
@@ -18,9 +20,11 @@ public enum SymmetricEnvelope {
         material: KeyMaterial,
         context: [String: String]
     ) throws(KMSCryptoError) -> CiphertextBlob {
-        try seal(
+        // One draw from the CSPRNG for both: each draw is a system call.
+        let random = secureRandomBytes(count: CiphertextBlob.saltSize + CiphertextBlob.nonceSize)
+        return try seal(
             plaintext, keyID: keyID, keyVersion: keyVersion, material: material, context: context,
-            salt: secureRandomBytes(count: CiphertextBlob.saltSize), nonce: secureRandomBytes(count: CiphertextBlob.nonceSize)
+            salt: Array(random.prefix(CiphertextBlob.saltSize)), nonce: Array(random.suffix(CiphertextBlob.nonceSize))
         )
     }
 
@@ -70,7 +74,13 @@ public enum SymmetricEnvelope {
         }
     }
 
+    /// HKDF-Expand(PRK = material, info = label ‖ salt, L = 32), which for one
+    /// SHA-256 block is HMAC(material, label ‖ salt ‖ 0x01).
     private static func messageKey(material: KeyMaterial, salt: [UInt8]) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: material.key, salt: salt, info: derivationInfo, outputByteCount: 32)
+        var prf = material.messageKeyPRF
+        prf.update(data: derivationLabel)
+        prf.update(data: salt)
+        prf.update(data: [1])
+        return SymmetricKey(data: prf.finalize())
     }
 }

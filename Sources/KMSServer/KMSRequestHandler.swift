@@ -16,9 +16,10 @@ struct KMSRequestHandler: Sendable {
     let credentials: CredentialCache
     let now: @Sendable () -> Date
     let logger: Logger
+    let requestIDs = RequestIDs()
 
     func handle(_ request: Request) async -> Response {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = requestIDs.next()
         var request = request
         do {
             let body = try await readBody(&request)
@@ -80,6 +81,7 @@ struct KMSRequestHandler: Sendable {
         case .incompleteSignature: .incompleteSignature
         case .invalidSignature: .invalidSignature
         case .unrecognizedClient: .unrecognizedClient
+        case .credentialLookupFailed: .internalFailure
         }
     }
 

@@ -42,7 +42,7 @@ final class SQLiteDatabase: @unchecked Sendable {
     }
 
     /// Runs `body` inside one IMMEDIATE transaction; commits if it returns, rolls back if it throws.
-    func transaction<T>(_ body: (borrowing Connection) throws -> T) throws -> T {
+    func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         let connection = Connection(state: state)
@@ -58,15 +58,15 @@ final class SQLiteDatabase: @unchecked Sendable {
     }
 
     /// Runs `body` with the connection outside an explicit transaction (single reads).
-    func read<T>(_ body: (borrowing Connection) throws -> T) throws -> T {
+    func read<T>(_ body: (Connection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body(Connection(state: state))
     }
 }
 
-/// Access to the connection while its mutex is held.
-struct Connection: ~Copyable {
+/// Access to the connection while the database lock is held; never stored.
+struct Connection {
     private let state: SQLiteDatabase.State
 
     fileprivate init(state: SQLiteDatabase.State) {

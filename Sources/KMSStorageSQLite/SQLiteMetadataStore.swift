@@ -72,7 +72,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    private static func insertVersion(_ version: WrappedKeyVersion, _ db: borrowing Connection) throws {
+    private static func insertVersion(_ version: WrappedKeyVersion, _ db: Connection) throws {
         try db.run(
             "INSERT INTO key_versions (key_id, version, wrapped_material, created_at) VALUES (?, ?, ?, ?)",
             [.text(version.keyID.description), .integer(Int64(version.version)), .blob(version.wrappedMaterial),
@@ -91,7 +91,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    private static func loadKey(_ id: KeyID, _ db: borrowing Connection) throws -> KeyRecord? {
+    private static func loadKey(_ id: KeyID, _ db: Connection) throws -> KeyRecord? {
         let tags = try db.query(
             "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY position", [.text(id.description)]
         ) { row in KeyTag(key: row.text(0), value: row.text(1)) }

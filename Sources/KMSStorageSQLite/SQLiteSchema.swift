@@ -49,7 +49,7 @@ enum SQLiteSchema {
         """,
     ]
 
-    static func migrate(_ db: borrowing Connection) throws {
+    static func migrate(_ db: Connection) throws {
         let current = try db.query("PRAGMA user_version") { row in Int(row.int(0)) }.first ?? 0
         guard current <= migrations.count else {
             throw SQLiteError(code: -1, message: "database schema \(current) is newer than this Trent (\(migrations.count))")

@@ -29,13 +29,17 @@ func lowercasedHeaderName(_ name: String) -> String {
     return String(decoding: name.utf8.map(asciiLowercased), as: UTF8.self)
 }
 
+@inline(__always)
+func isASCIISpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
 extension Substring {
-    /// Without leading and trailing spaces and tabs.
+    /// Without leading and trailing spaces and tabs. Works on UTF-8 code units:
+    /// Character-level scanning is several times slower and this runs per request.
     var trimmingSpaces: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return self[endIndex...]
-        }
+        guard let first = utf8.firstIndex(where: { !isASCIISpace($0) }),
+              let last = utf8.lastIndex(where: { !isASCIISpace($0) })
+        else { return self[endIndex...] }
+        // Both indices sit on ASCII bytes, so they are valid Character boundaries.
         return self[first...last]
     }
 }

@@ -1,18 +1,20 @@
 /// Parses `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
 enum AuthorizationHeader {
     static func parse(_ value: String) throws(SigV4Error) -> SignatureParameters {
-        let trimmed = value.drop { $0 == " " || $0 == "\t" }
-        let algorithm = trimmed.prefix { $0 != " " && $0 != "\t" }
+        // Scanned as UTF-8 code units, not Characters: this runs on every request.
+        let trimmed = Substring(value).trimmingSpaces
+        let algorithmEnd = trimmed.utf8.firstIndex(where: isASCIISpace) ?? trimmed.endIndex
+        let algorithm = trimmed[..<algorithmEnd]
         guard algorithm == SigV4.algorithm else {
             throw .incomplete("Unsupported AWS 'algorithm': '\(algorithm)'.")
         }
         var credential: Substring?
         var signedHeaders: Substring?
         var signature: Substring?
-        for component in trimmed.dropFirst(algorithm.count).split(separator: ",") {
-            let pair = component.trimmingSpaces
-            guard let equals = pair.firstIndex(of: "=") else { continue }
-            let value = pair[pair.index(after: equals)...].trimmingSpaces
+        for component in trimmed[algorithmEnd...].utf8.split(separator: UInt8(ascii: ",")) {
+            let pair = Substring(component).trimmingSpaces
+            guard let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let value = pair[pair.utf8.index(after: equals)...].trimmingSpaces
             switch pair[..<equals].trimmingSpaces {
             case "Credential": credential = value
             case "SignedHeaders": signedHeaders = value
@@ -32,7 +34,7 @@ enum AuthorizationHeader {
         return SignatureParameters(
             source: .header,
             credential: try CredentialScope(parsing: String(credential)),
-            signedHeaders: signedHeaders.split(separator: ";").map(String.init),
+            signedHeaders: signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) },
             signature: String(signature),
             queryDate: nil,
             querySecurityToken: false)

@@ -9,7 +9,7 @@ struct CredentialScope: Sendable {
     var scope: String { SigV4.scope(date: date, region: region, service: service) }
 
     init(parsing credential: String) throws(SigV4Error) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         guard parts.count == 5 else {
             throw .incomplete(
                 "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, "

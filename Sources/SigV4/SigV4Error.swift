@@ -6,6 +6,9 @@ public struct SigV4Error: Error, Sendable, Equatable {
         case incompleteSignature = "IncompleteSignatureException"
         case invalidSignature = "InvalidSignatureException"
         case unrecognizedClient = "UnrecognizedClientException"
+        /// The credential lookup itself failed (e.g. storage is down): the
+        /// request is rejected, but as a server fault the client may retry.
+        case credentialLookupFailed = "InternalFailure"
     }
 
     public let code: Code
@@ -27,6 +30,9 @@ extension SigV4Error {
             + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
     static let invalidSecurityToken = SigV4Error(
         code: .unrecognizedClient, message: "The security token included in the request is invalid.")
+
+    static let credentialLookupFailed = SigV4Error(
+        code: .credentialLookupFailed, message: "The request could not be authenticated because of an internal error.")
 
     static func incomplete(_ message: String) -> SigV4Error { SigV4Error(code: .incompleteSignature, message: message) }
     static func invalid(_ message: String) -> SigV4Error { SigV4Error(code: .invalidSignature, message: message) }

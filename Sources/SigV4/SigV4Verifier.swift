@@ -66,7 +66,7 @@ public struct SigV4Verifier: Sendable {
             secret = try await credentials.secretAccessKey(for: credential.accessKeyID)
         } catch {
             // Fail closed: a lookup that cannot complete must not authenticate anyone.
-            throw .invalidSecurityToken
+            throw .credentialLookupFailed
         }
         guard let secret else { throw .invalidSecurityToken }
 

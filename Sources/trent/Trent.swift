@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 
-@main
 struct Trent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trent",

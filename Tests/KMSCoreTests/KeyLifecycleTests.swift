@@ -63,3 +63,19 @@ struct KeyLifecycleTests {
         }
     }
 }
+
+@Suite("Key IDs")
+struct KeyIDTests {
+    @Test func parsesOnlyTheCanonicalLowercaseForm() {
+        let id = KeyID.generate()
+        #expect(KeyID(id.description) == id)
+        #expect(KeyID(id.description)?.uuid == UUID(uuidString: id.description))
+        for invalid in [
+            id.description.uppercased(), "{\(id.description)}", String(id.description.dropLast()), id.description + "0",
+            id.description.replacingOccurrences(of: "-", with: ""), "", "0000000-00000-0000-0000-000000000000",
+            "g0000000-0000-0000-0000-000000000000",
+        ] {
+            #expect(KeyID(invalid) == nil, "\(invalid)")
+        }
+    }
+}

@@ -197,7 +197,7 @@ import Testing
     }
 
     @Test func credentialStoreFailureFailsClosed() async {
-        await expectError(.unrecognizedClient, Self.signed(), credentials: FailingCredentials())
+        await expectError(.credentialLookupFailed, Self.signed(), credentials: FailingCredentials())
     }
 
     @Test func sessionTokenIsRejected() async {

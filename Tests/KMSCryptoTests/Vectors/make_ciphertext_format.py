@@ -9,7 +9,7 @@ import uuid
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
 
 def canonical_context(context):
@@ -21,7 +21,7 @@ def canonical_context(context):
 
 def blob(material, key_id, version, salt, nonce, plaintext, context):
     header = bytes([1]) + uuid.UUID(key_id).bytes + struct.pack(">I", version) + salt + nonce
-    message_key = HKDF(hashes.SHA256(), 32, salt, b"trent/ciphertext/v1/aes-256-gcm").derive(material)
+    message_key = HKDFExpand(hashes.SHA256(), 32, b"trent/ciphertext/v1/aes-256-gcm" + salt).derive(material)
     return header + AESGCM(message_key).encrypt(nonce, plaintext, header + canonical_context(context))
 
 
