@@ -59,8 +59,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto"], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSStorageSQLite"], swiftSettings: swiftSettings),
+        // Shared test fixtures: a real SQLite-backed environment and a hand-moved clock. Never shipped.
+        .target(name: "KMSTestSupport", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto", "KMSTestSupport"], exclude: ["Vectors"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KMSServerTests",
+            dependencies: ["KMSServer", "KMSTestSupport", "SigV4", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
     ]
 )

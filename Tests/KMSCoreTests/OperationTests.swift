@@ -1,6 +1,7 @@
 import Foundation
 import KMSCore
 import KMSProtocol
+import KMSTestSupport
 import Testing
 
 @Suite("Operations against a real SQLite store")
@@ -143,12 +144,5 @@ struct OperationTests {
                 }
             }
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    func contains(subsequence: [UInt8]) -> Bool {
-        guard !subsequence.isEmpty, subsequence.count <= count else { return false }
-        return (0...(count - subsequence.count)).contains { self[$0..<($0 + subsequence.count)].elementsEqual(subsequence) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KMSCrypto
+import KMSTestSupport
 import Testing
 
 @Suite("Root key wrapping")
@@ -39,12 +40,5 @@ struct RootKeyTests {
         let material = KeyMaterial.generate()
         #expect(String(describing: material) == "KeyMaterial(redacted)")
         #expect(String(reflecting: material) == "KeyMaterial(redacted)")
-    }
-}
-
-extension Array where Element == UInt8 {
-    func contains(subsequence: [UInt8]) -> Bool {
-        guard !subsequence.isEmpty, subsequence.count <= count else { return false }
-        return (0...(count - subsequence.count)).contains { self[$0..<($0 + subsequence.count)].elementsEqual(subsequence) }
     }
 }

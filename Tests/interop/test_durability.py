@@ -5,6 +5,8 @@ import base64
 import os
 import uuid
 
+import pytest
+
 from conftest import ACCOUNT_ID, assert_client_error
 
 
@@ -173,3 +175,28 @@ def test_kill9_under_write_load(new_server):
     for kid, ct, pt in snapshot:
         assert kms.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"] == "Enabled"
         assert kms.decrypt(CiphertextBlob=ct)["Plaintext"] == pt
+
+
+def test_wrong_root_key_refuses_to_start(new_server):
+    """A data directory only opens with the root key it was created with, so a
+    mistyped key fails loudly instead of leaving every key undecryptable."""
+    right_key = base64.b64encode(os.urandom(32)).decode()
+    srv = new_server(extra_env={"TRENT_ROOT_KEY": right_key})
+    key_id = srv.client().create_key()["KeyMetadata"]["KeyId"]
+    srv.stop()
+    srv.env["TRENT_ROOT_KEY"] = base64.b64encode(os.urandom(32)).decode()
+    with pytest.raises(RuntimeError, match="root key does not match"):
+        srv.start()
+    # Nothing was changed by the failed start: the right key still opens it.
+    srv.env["TRENT_ROOT_KEY"] = right_key
+    srv.start()
+    assert srv.client().describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_second_server_on_same_data_dir_is_refused(new_server):
+    """One server owns a SQLite data directory (it caches keys in memory)."""
+    first = new_server()
+    second = new_server(start=False, data_dir=first.data_dir)
+    with pytest.raises(RuntimeError, match="Another Trent server is already using"):
+        second.start()
+    assert first.client().list_keys()["Keys"] is not None

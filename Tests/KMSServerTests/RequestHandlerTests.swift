@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KMSCore
+@testable import KMSServer
+import KMSTestSupport
+import Logging
+import NIOCore
+import SigV4
+import Synchronization
+import Testing
+
+/// The HTTP layer in process: SigV4, dispatch and AWS error shapes, with a
+/// real SQLite store behind it and no sockets.
+@Suite("KMS request handler")
+struct RequestHandlerTests {
+    static let accessKeyID = "AKIDTESTHANDLER00001"
+    static let secret = "handler-test-secret-0123456789"
+
+    let env: TestEnvironment
+    let handler: KMSRequestHandler
+
+    init() async throws {
+        env = try TestEnvironment()
+        let identities = Identities(store: env.store, keyStore: env.keyStore, now: { [clock = env.clock] in clock.now })
+        try await identities.createUser(named: "root", accessKeyID: Self.accessKeyID, secret: Self.secret)
+        handler = KMSRequestHandler(
+            dispatcher: OperationDispatcher(environment: env.environment),
+            verifier: SigV4Verifier(region: "us-east-1", service: "kms"),
+            credentials: CredentialCache(identities: identities),
+            now: { [clock = env.clock] in clock.now },
+            logger: Logger(label: "test")
+        )
+    }
+
+    struct Reply {
+        var status: HTTPResponse.Status
+        var json: [String: Any]
+        var type: String? { json["__type"] as? String }
+    }
+
+    func send(_ operation: String, _ body: String, signed: Bool = true, secret: String = Self.secret) async throws -> Reply {
+        let bytes = Array(body.utf8)
+        var wire = SigV4Request(method: "POST", path: "/", query: "", headers: [
+            ("host", "kms.test"), ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "TrentService.\(operation)"),
+        ])
+        if signed {
+            let signer = SigV4Signer(credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: secret), region: "us-east-1", service: "kms")
+            wire = signer.sign(wire, body: bytes, date: env.clock.now)
+        }
+        var fields = HTTPFields()
+        for (name, value) in wire.headers where name != "host" { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let head = HTTPRequest(method: .post, scheme: "http", authority: "kms.test", path: "/", headerFields: fields)
+        let response = await handler.handle(Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: bytes))))
+        let collector = Collector()
+        try await response.body.write(collector)
+        let data = collector.bytes
+        let json = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: Data(data)) as? [String: Any] ?? [:])
+        #expect(response.headers[.contentType] == "application/x-amz-json-1.1")
+        return Reply(status: response.status, json: json)
+    }
+
+    @Test func signedEncryptAndDecrypt() async throws {
+        let created = try await send("CreateKey", "{}")
+        #expect(created.status == .ok)
+        let metadata = try #require(created.json["KeyMetadata"] as? [String: Any])
+        let keyID = try #require(metadata["KeyId"] as? String)
+        let encrypted = try await send("Encrypt", #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#)
+        #expect(encrypted.status == .ok)
+        let blob = try #require(encrypted.json["CiphertextBlob"] as? String)
+        let decrypted = try await send("Decrypt", #"{"CiphertextBlob":"\#(blob)"}"#)
+        #expect(decrypted.json["Plaintext"] as? String == "aGk=")
+        #expect(decrypted.json["KeyId"] as? String == "arn:aws:kms:us-east-1:111122223333:key/\(keyID)")
+    }
+
+    @Test func rejectsUnsignedAndBadlySignedRequests() async throws {
+        let unsigned = try await send("ListKeys", "{}", signed: false)
+        #expect(unsigned.status == .forbidden)
+        #expect(unsigned.type == "MissingAuthenticationTokenException")
+        let wrongSecret = try await send("ListKeys", "{}", secret: "not-the-secret-0123456789")
+        #expect(wrongSecret.status == .badRequest)
+        #expect(wrongSecret.type == "InvalidSignatureException")
+    }
+
+    @Test(arguments: [
+        ("NoSuchOperation", "{}", "UnknownOperationException"),
+        ("Sign", "{}", "UnsupportedOperationException"),
+        ("DescribeKey", "{not json", "SerializationException"),
+        ("DescribeKey", "[]", "SerializationException"),
+        ("DescribeKey", #"{"KeyId":5}"#, "SerializationException"),
+        ("DescribeKey", "{}", "ValidationException"),
+        ("Encrypt", #"{"KeyId":"alias/x","Plaintext":"not base64!"}"#, "SerializationException"),
+        ("DescribeKey", #"{"KeyId":"alias/none"}"#, "NotFoundException"),
+    ])
+    func clientErrorsHaveAWSShapes(operation: String, body: String, type: String) async throws {
+        let reply = try await send(operation, body)
+        #expect(reply.status == .badRequest)
+        #expect(reply.type == type)
+        #expect(reply.json["message"] is String)
+    }
+
+    @Test func missingRequiredFieldNamesItLikeAWS() async throws {
+        let reply = try await send("DescribeKey", "{}")
+        #expect((reply.json["message"] as? String)?.contains("Value null at 'keyId'") == true)
+    }
+
+    @Test func oversizedBodyIsRejectedWithoutReadingIt() async throws {
+        let reply = try await send("Encrypt", String(repeating: " ", count: KMSRequestHandler.maximumBodySize + 1))
+        #expect(reply.status == .badRequest)
+        #expect(reply.type == "ValidationException")
+    }
+
+    @Test func onlyInternalFailuresAreServerErrors() {
+        for code in KMSError.Code.allCases {
+            let isServerError = code.httpStatus.code >= 500
+            #expect(isServerError == (code == .internalFailure), "\(code)")
+        }
+    }
+}
+
+/// Gathers a response body in memory.
+final class Collector: ResponseBodyWriter, Sendable {
+    private let buffer = Mutex<[UInt8]>([])
+    var bytes: [UInt8] { buffer.withLock { $0 } }
+    func write(_ chunk: ByteBuffer) async throws { buffer.withLock { $0 += chunk.readableBytesView } }
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
