@@ -578,3 +578,25 @@ def aws_cli_env(server, tmp_path) -> dict[str, str]:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def paginate_by_marker(list_call, items_key: str, limit: int = 2) -> tuple[list, int]:
+    """Walks a Limit/Marker listing by hand, checking the Truncated/NextMarker
+    contract on every page; returns (all items, number of pages)."""
+    collected: list = []
+    marker = None
+    pages = 0
+    while True:
+        kw = {"Limit": limit}
+        if marker:
+            kw["Marker"] = marker
+        resp = list_call(**kw)
+        pages += 1
+        assert len(resp[items_key]) <= limit
+        collected.extend(resp[items_key])
+        if not resp["Truncated"]:
+            assert not resp.get("NextMarker")
+            return collected, pages
+        assert resp.get("NextMarker"), "Truncated=true requires NextMarker"
+        marker = resp["NextMarker"]
+        assert pages < 10_000

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from conftest import ACCOUNT_ID, REGION, assert_client_error, unique_alias
+from conftest import ACCOUNT_ID, REGION, assert_client_error, paginate_by_marker, unique_alias
 
 
 def all_aliases(kms, **kw):
@@ -88,21 +88,8 @@ def test_list_aliases_for_key_without_aliases(kms, key_id):
 def test_list_aliases_pagination(kms, key_id):
     for _ in range(5):
         kms.create_alias(AliasName=unique_alias("page"), TargetKeyId=key_id)
-    collected = []
-    marker = None
-    pages = 0
-    while True:
-        kw = {"Limit": 2}
-        if marker:
-            kw["Marker"] = marker
-        resp = kms.list_aliases(**kw)
-        pages += 1
-        assert len(resp["Aliases"]) <= 2
-        collected.extend(a["AliasName"] for a in resp["Aliases"])
-        if not resp["Truncated"]:
-            break
-        marker = resp["NextMarker"]
-        assert pages < 10_000
+    aliases, pages = paginate_by_marker(kms.list_aliases, "Aliases")
+    collected = [a["AliasName"] for a in aliases]
     assert len(collected) == len(set(collected))
     assert {a["AliasName"] for a in all_aliases(kms)} == set(collected)
     assert pages >= 3

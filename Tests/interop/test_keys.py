@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from conftest import ACCOUNT_ID, REGION, assert_client_error, unique_alias
+from conftest import ACCOUNT_ID, REGION, assert_client_error, paginate_by_marker, unique_alias
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -133,24 +133,8 @@ def test_list_keys_manual_pagination(kms):
     total = sum(len(p["Keys"]) for p in kms.get_paginator("list_keys").paginate())
     assert total >= 5
 
-    collected = []
-    marker = None
-    pages = 0
-    while True:
-        kw = {"Limit": 2}
-        if marker:
-            kw["Marker"] = marker
-        resp = kms.list_keys(**kw)
-        pages += 1
-        assert len(resp["Keys"]) <= 2
-        collected.extend(k["KeyId"] for k in resp["Keys"])
-        if resp["Truncated"]:
-            assert resp.get("NextMarker"), "Truncated=true requires NextMarker"
-            marker = resp["NextMarker"]
-        else:
-            assert not resp.get("NextMarker")
-            break
-        assert pages < 10_000
+    keys, pages = paginate_by_marker(kms.list_keys, "Keys")
+    collected = [k["KeyId"] for k in keys]
     assert len(collected) == len(set(collected)), "pagination returned duplicates"
     assert len(collected) >= total  # keys may be created concurrently only by us
     assert pages >= 3
