@@ -8,6 +8,8 @@
 # - runs: wrk -t2 -c64 -d10s --latency  (override with WRK_THREADS,
 #   WRK_CONNECTIONS, WRK_DURATION, PLAINTEXT_SIZE)
 # - fails if any response was not 200; prints req/s and p50/p99 latency
+# - BENCH_SERVER=moto replays the same request against moto_server instead,
+#   the Python KMS emulator, for comparison on the same machine
 #
 # Usage: Benchmarks/encrypt-wrk.sh
 set -euo pipefail
@@ -24,7 +26,10 @@ REGION="us-east-1"
 log() { printf '[encrypt-wrk] %s\n' "$*" >&2; }
 
 # --- binary -----------------------------------------------------------------
-if [[ -n "${TRENT_BIN:-}" ]]; then
+BENCH_SERVER="${BENCH_SERVER:-trent}"
+if [[ "$BENCH_SERVER" == moto ]]; then
+  command -v moto_server >/dev/null || { log "moto_server not found (pip install 'moto[server]')"; exit 1; }
+elif [[ -n "${TRENT_BIN:-}" ]]; then
   BIN="$TRENT_BIN"
   log "using TRENT_BIN=$BIN (skipping build)"
 else
@@ -32,7 +37,7 @@ else
   (cd "$REPO" && swift build -c release --product trent)
   BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/trent"
 fi
-[[ -x "$BIN" ]] || { log "trent binary not found/executable: $BIN"; exit 1; }
+[[ "$BENCH_SERVER" == moto || -x "$BIN" ]] || { log "trent binary not found/executable: $BIN"; exit 1; }
 
 # --- wrk ----------------------------------------------------------------------
 if ! command -v wrk >/dev/null 2>&1; then
@@ -71,14 +76,21 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-log "starting $BIN serve --listen 127.0.0.1:$PORT --data $DATA"
-"$BIN" serve --listen "127.0.0.1:$PORT" --data "$DATA" --region "$REGION" >"$WORK/server.log" 2>&1 &
+if [[ "$BENCH_SERVER" == moto ]]; then
+  log "starting moto_server on 127.0.0.1:$PORT"
+  moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/server.log" 2>&1 &
+  READY_PATH="/moto-api/"
+else
+  log "starting $BIN serve --listen 127.0.0.1:$PORT --data $DATA"
+  "$BIN" serve --listen "127.0.0.1:$PORT" --data "$DATA" --region "$REGION" >"$WORK/server.log" 2>&1 &
+  READY_PATH="/health"
+fi
 SERVER_PID=$!
 
 ready=0
 for _ in $(seq 1 300); do
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then log "server exited during startup"; exit 1; fi
-  if python3 -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$ENDPOINT/health', timeout=1).status==200 else 1)" 2>/dev/null; then
+  if python3 -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$ENDPOINT$READY_PATH', timeout=1).status==200 else 1)" 2>/dev/null; then
     ready=1; break
   fi
   sleep 0.1
@@ -104,7 +116,7 @@ NON200="$(field non200)"; REQS="$(field requests)"
 SOCKERR=$(( $(field err_connect) + $(field err_read) + $(field err_write) + $(field err_timeout) ))
 
 echo
-echo "SUMMARY: Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
+echo "SUMMARY: $BENCH_SERVER Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
 
 if [[ "$NON200" != "0" ]]; then
   log "FAIL: $NON200 non-200 responses"
