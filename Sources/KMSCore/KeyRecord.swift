@@ -26,11 +26,14 @@ public struct KeyRecord: Sendable, Hashable {
     public var policy: String
     public var currentVersion: UInt32
     public var tags: [KeyTag]
+    /// Bumped by every stored change; a write names the revision it was
+    /// derived from, so two concurrent read-modify-writes cannot both win.
+    public var revision: Int64
 
     public init(
         id: KeyID, createdAt: Date, description: String, keySpec: KeySpec, keyUsage: KeyUsage, origin: KeyOrigin,
         state: KeyState, deletionDate: Date? = nil, pendingWindowInDays: Int? = nil, policy: String,
-        currentVersion: UInt32, tags: [KeyTag]
+        currentVersion: UInt32, tags: [KeyTag], revision: Int64 = 0
     ) {
         self.id = id
         self.createdAt = createdAt
@@ -44,6 +47,7 @@ public struct KeyRecord: Sendable, Hashable {
         self.policy = policy
         self.currentVersion = currentVersion
         self.tags = tags
+        self.revision = revision
     }
 }
 

@@ -10,8 +10,11 @@ public protocol MetadataStore: Sendable {
     func createKey(_ record: KeyRecord, firstVersion: WrappedKeyVersion) async throws
     func key(_ id: KeyID) async throws -> KeyRecord?
     func keyVersion(_ id: KeyID, version: UInt32) async throws -> WrappedKeyVersion?
-    /// Replaces the mutable fields (state, description, deletion schedule) of an existing key.
-    func updateKey(_ record: KeyRecord) async throws
+    /// Replaces the mutable fields (state, description, deletion schedule,
+    /// current version) of a key, but only if it is still at `record.revision`;
+    /// the stored revision then advances by one. Returns false, changing
+    /// nothing, when the key has changed or gone since it was read.
+    func updateKey(_ record: KeyRecord) async throws -> Bool
     /// Destroys the key with all its versions, tags and aliases, but only if it
     /// is still pending deletion with a date at or before `now`; atomic, so a
     /// concurrent CancelKeyDeletion wins or loses cleanly. Returns whether it did.

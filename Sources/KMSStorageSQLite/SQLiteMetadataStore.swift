@@ -98,7 +98,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         return try db.query(
             """
             SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
-                   policy, current_version
+                   policy, current_version, revision
             FROM keys WHERE id = ?
             """,
             [.text(id.description)]
@@ -111,7 +111,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 keyUsage: usage, origin: origin, state: state,
                 deletionDate: row.isNull(6) ? nil : Date(timeIntervalSince1970: row.double(6)),
                 pendingWindowInDays: row.isNull(7) ? nil : Int(row.int(7)), policy: row.text(8),
-                currentVersion: UInt32(row.int(9)), tags: tags
+                currentVersion: UInt32(row.int(9)), tags: tags, revision: row.int(10)
             )
         }.first
     }
@@ -133,23 +133,24 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func updateKey(_ record: KeyRecord) async throws {
+    public func updateKey(_ record: KeyRecord) async throws -> Bool {
         try await blocking { [self] in
             try database.transaction { db in
                 try db.run(
                     """
-                    UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?
-                    WHERE id = ?
+                    UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?,
+                                    revision = revision + 1
+                    WHERE id = ? AND revision = ?
                     """,
                     [
                         .text(record.description), .text(record.state.rawValue),
                         record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
                         record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null,
-                        .integer(Int64(record.currentVersion)), .text(record.id.description),
+                        .integer(Int64(record.currentVersion)), .text(record.id.description), .integer(record.revision),
                     ]
                 )
-                guard db.changes == 1 else { throw KMSError.notFound("Key '\(record.id)' does not exist") }
                 cache.withLock { $0.keys[record.id] = nil }
+                return db.changes == 1
             }
         }
     }

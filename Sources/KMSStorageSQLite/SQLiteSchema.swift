@@ -15,7 +15,8 @@ enum SQLiteSchema {
             deletion_date REAL,
             pending_window_days INTEGER,
             policy TEXT NOT NULL,
-            current_version INTEGER NOT NULL
+            current_version INTEGER NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX keys_pending_deletion ON keys (state, deletion_date);
         CREATE TABLE key_versions (

@@ -71,6 +71,43 @@ struct OperationTests {
         #expect(try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata.KeyState == "Disabled")
     }
 
+    @Test func staleUpdatesAreRefused() async throws {
+        let id = try #require(KeyID(try await createKey()))
+        let read = try #require(try await env.store.key(id))
+        var first = read
+        first.state = .disabled
+        #expect(try await env.store.updateKey(first))
+        var second = read
+        second.description = "written from a stale read"
+        #expect(try await env.store.updateKey(second) == false)
+        let stored = try #require(try await env.store.key(id))
+        #expect(stored.state == .disabled)
+        #expect(stored.description == "test")
+        #expect(stored.revision == read.revision + 1)
+    }
+
+    @Test func concurrentStateChangesStayConsistent() async throws {
+        let keyID = try await createKey()
+        let environment = env
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for round in 0..<40 {
+                group.addTask {
+                    // Each may legitimately fail with a state error; none may corrupt the record.
+                    switch round % 4 {
+                    case 0: _ = try? await environment.call(DisableKey.self, #"{"KeyId":"\#(keyID)"}"#)
+                    case 1: _ = try? await environment.call(EnableKey.self, #"{"KeyId":"\#(keyID)"}"#)
+                    case 2: _ = try? await environment.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
+                    default: _ = try? await environment.call(CancelKeyDeletion.self, #"{"KeyId":"\#(keyID)"}"#)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let metadata = try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata
+        #expect((metadata.KeyState == "PendingDeletion") == (metadata.DeletionDate != nil))
+        #expect(metadata.Enabled == (metadata.KeyState == "Enabled"))
+    }
+
     @Test func listKeysPaginates() async throws {
         var created = Set<String>()
         for _ in 0..<5 { created.insert(try await createKey()) }

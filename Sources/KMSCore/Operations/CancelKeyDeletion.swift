@@ -5,9 +5,9 @@ public enum CancelKeyDeletion: KMSOperation {
 
     public static func handle(_ request: CancelKeyDeletionRequest, in context: OperationContext) async throws(KMSError) -> CancelKeyDeletionResponse {
         let env = context.environment
-        let record = try await env.resolveKey(request.KeyId, allowAlias: false)
-        let next = try KeyLifecycle.cancelDeletion(record, arn: env.keyARN(record.id))
-        try await env.storage { try await $0.updateKey(next) }
-        return CancelKeyDeletionResponse(KeyId: env.keyARN(next.id))
+        let cancelled = try await env.updateKey(request.KeyId) { (record) throws(KMSError) in
+            try KeyLifecycle.cancelDeletion(record, arn: env.keyARN(record.id))
+        }
+        return CancelKeyDeletionResponse(KeyId: env.keyARN(cancelled.id))
     }
 }

@@ -7,13 +7,14 @@ public enum ScheduleKeyDeletion: KMSOperation {
         let env = context.environment
         let window = request.PendingWindowInDays ?? KeyLifecycle.defaultPendingWindowInDays
         try Validate.value(window, field: "pendingWindowInDays", in: 1...365)
-        let record = try await env.resolveKey(request.KeyId, allowAlias: false)
-        let next = try KeyLifecycle.scheduleDeletion(record, arn: env.keyARN(record.id), windowInDays: window, now: env.now())
-        try await env.storage { try await $0.updateKey(next) }
+        let now = env.now()
+        let scheduled = try await env.updateKey(request.KeyId) { (record) throws(KMSError) in
+            try KeyLifecycle.scheduleDeletion(record, arn: env.keyARN(record.id), windowInDays: window, now: now)
+        }
         return ScheduleKeyDeletionResponse(
-            KeyId: env.keyARN(next.id),
-            DeletionDate: next.deletionDate!,
-            KeyState: next.state.rawValue,
+            KeyId: env.keyARN(scheduled.id),
+            DeletionDate: scheduled.deletionDate!,
+            KeyState: scheduled.state.rawValue,
             PendingWindowInDays: window
         )
     }

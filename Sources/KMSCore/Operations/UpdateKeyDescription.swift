@@ -6,10 +6,12 @@ public enum UpdateKeyDescription: KMSOperation {
     public static func handle(_ request: UpdateKeyDescriptionRequest, in context: OperationContext) async throws(KMSError) -> Empty {
         let env = context.environment
         try Validate.length(request.Description, field: "description", in: 0...8192)
-        var record = try await env.resolveKey(request.KeyId, allowAlias: false)
-        try KeyLifecycle.check(.management, record, arn: env.keyARN(record.id))
-        record.description = request.Description
-        try await env.storage { try await $0.updateKey(record) }
+        try await env.updateKey(request.KeyId) { (record) throws(KMSError) in
+            try KeyLifecycle.check(.management, record, arn: env.keyARN(record.id))
+            var next = record
+            next.description = request.Description
+            return next
+        }
         return Empty()
     }
 }
