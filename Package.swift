@@ -6,6 +6,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
@@ -45,6 +46,7 @@ let package = Package(
                 "KMSCore", "KMSProtocol", "SigV4", "KMSStorageSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 logging,
             ],
             swiftSettings: swiftSettings
@@ -52,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "trent",
             dependencies: [
-                "KMSServer",
+                "KMSServer", "KMSCore", "KMSStorageSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -62,10 +64,14 @@ let package = Package(
         // Shared test fixtures: a real SQLite-backed environment and a hand-moved clock. Never shipped.
         .target(name: "KMSTestSupport", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto", "KMSTestSupport"], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KMSServerTests",
-            dependencies: ["KMSServer", "KMSTestSupport", "SigV4", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "KMSServer", "KMSCore", "KMSProtocol", "KMSStorageSQLite", "KMSTestSupport", "SigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                logging,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),

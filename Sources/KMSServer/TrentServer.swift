@@ -1,6 +1,7 @@
 public import Logging
 import KMSCore
 import ServiceLifecycle
+import UnixSignals
 
 /// `trent serve`: takes the data directory's lock, opens it and runs the HTTP
 /// application and the background services until SIGTERM or SIGINT.

@@ -1,6 +1,8 @@
 import Foundation
 import KMSCore
+import KMSCrypto
 import KMSProtocol
+import KMSStorageSQLite
 import KMSTestSupport
 import Testing
 

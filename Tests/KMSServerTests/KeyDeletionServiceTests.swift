@@ -1,6 +1,8 @@
 import Foundation
 import KMSCore
+import KMSProtocol
 @testable import KMSServer
+import KMSStorageSQLite
 import KMSTestSupport
 import Logging
 import Testing

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import KMSCore
 import KMSServer
+import KMSStorageSQLite
 
 struct AccessKey: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
