@@ -41,11 +41,12 @@ public struct DataDirectory: Sendable {
     public static func open(_ configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> DataDirectory {
         let directory = URL(fileURLWithPath: configuration.path, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let rootKey = try loadRootKey(configuration, directory: directory, logger: logger)
         let store = try SQLiteMetadataStore(path: directory.appendingPathComponent(databaseFileName).path)
+        let existingCheck = try await store.setting(rootKeyCheckSetting)
+        let rootKey = try loadRootKey(configuration, directory: directory, mayGenerate: existingCheck == nil, logger: logger)
         let keyStore = SoftwareKeyStore(rootKey: rootKey)
 
-        let check = try await store.initializeSetting("root-key-check", to: try keyStore.makeRootKeyCheck())
+        let check = try await store.initializeSetting(rootKeyCheckSetting, to: try keyStore.makeRootKeyCheck())
         guard keyStore.verifyRootKeyCheck(check) else {
             throw StartupError("The root key does not match the one this data directory was created with.")
         }
@@ -58,7 +59,12 @@ public struct DataDirectory: Sendable {
 
     // MARK: root key
 
-    private static func loadRootKey(_ configuration: Configuration, directory: URL, logger: Logger) throws -> RootKey {
+    private static let rootKeyCheckSetting = "root-key-check"
+
+    /// `mayGenerate` is true only for a directory no root key has been used with
+    /// yet: an existing one whose key came from outside must not silently get a
+    /// fresh `root.key` that can never open it.
+    private static func loadRootKey(_ configuration: Configuration, directory: URL, mayGenerate: Bool, logger: Logger) throws -> RootKey {
         if let encoded = configuration.processEnvironment["TRENT_ROOT_KEY"] {
             return try decodeRootKey(Array(encoded.utf8), source: "TRENT_ROOT_KEY")
         }
@@ -68,6 +74,9 @@ public struct DataDirectory: Sendable {
         let file = directory.appendingPathComponent(rootKeyFileName)
         if FileManager.default.fileExists(atPath: file.path) {
             return try decodeRootKey(Array(try Data(contentsOf: file)), source: file.path)
+        }
+        guard mayGenerate else {
+            throw StartupError("This data directory's root key was supplied from outside; set TRENT_ROOT_KEY or --root-key-file.")
         }
         let raw = RootKey.generateRawBytes()
         try writeSecretFile(file, contents: Data(raw).base64EncodedString() + "\n")

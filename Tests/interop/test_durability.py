@@ -200,3 +200,16 @@ def test_second_server_on_same_data_dir_is_refused(new_server):
     with pytest.raises(RuntimeError, match="Another Trent server is already using"):
         second.start()
     assert first.client().list_keys()["Keys"] is not None
+
+
+def test_admin_command_without_the_external_root_key_fails_cleanly(new_server):
+    """A directory created with TRENT_ROOT_KEY must not get a fresh root.key
+    from a command run without it."""
+    srv = new_server(extra_env={"TRENT_ROOT_KEY": base64.b64encode(os.urandom(32)).decode()})
+    env_without_key = {k: v for k, v in srv.env.items() if k != "TRENT_ROOT_KEY"}
+    saved, srv.env = srv.env, env_without_key
+    cp = srv.admin("user", "list", check=False)
+    srv.env = saved
+    assert cp.returncode != 0
+    assert "TRENT_ROOT_KEY" in cp.stderr + cp.stdout
+    assert not (srv.data_dir / "root.key").exists()
