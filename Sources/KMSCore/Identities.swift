@@ -53,6 +53,14 @@ public struct Identities: Sendable {
         return IssuedAccessKey(UserName: userName, AccessKeyId: id, SecretAccessKey: secret)
     }
 
+    /// Revokes an access key. A running server stops accepting it once its
+    /// credential cache entry expires (`trent serve --credential-cache-seconds`).
+    public func deleteAccessKey(_ id: String, of userName: String) async throws {
+        guard try await store.deleteAccessKey(id, userName: userName) else {
+            throw KMSError.notFound("User \(userName) has no access key \(id).")
+        }
+    }
+
     /// The owner and secret of an access key, for SigV4 verification.
     public func credentials(for accessKeyID: String) async throws -> (principal: Principal, secret: String)? {
         guard let record = try await store.accessKey(accessKeyID) else { return nil }

@@ -40,6 +40,8 @@ public protocol MetadataStore: Sendable {
     func createAccessKey(_ key: AccessKeyRecord) async throws
     func accessKey(_ id: String) async throws -> AccessKeyRecord?
     func listAccessKeys(userName: String) async throws -> [AccessKeyRecord]
+    /// Returns whether the user had that key.
+    func deleteAccessKey(_ id: String, userName: String) async throws -> Bool
 
     // MARK: service settings
     func setting(_ name: String) async throws -> [UInt8]?

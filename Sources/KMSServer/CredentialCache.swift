@@ -19,7 +19,7 @@ final class CredentialCache: SigV4CredentialProvider {
     private let entries = Mutex<[String: Entry]>([:])
     private static let capacity = 10_000
 
-    init(identities: Identities, lifetime: Duration = .seconds(30)) {
+    init(identities: Identities, lifetime: Duration) {
         self.identities = identities
         self.lifetime = lifetime
     }

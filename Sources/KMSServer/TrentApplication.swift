@@ -12,12 +12,13 @@ public func buildApplication(
     identities: Identities,
     host: String,
     port: Int,
+    credentialCacheLifetime: Duration,
     logger: Logger
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
         dispatcher: OperationDispatcher(environment: environment),
         verifier: SigV4Verifier(region: environment.region, service: "kms"),
-        credentials: CredentialCache(identities: identities),
+        credentials: CredentialCache(identities: identities, lifetime: credentialCacheLifetime),
         now: environment.now,
         logger: logger
     )

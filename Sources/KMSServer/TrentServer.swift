@@ -11,12 +11,14 @@ public enum TrentServer {
         host: String,
         port: Int,
         deletionSweepInterval: Duration,
+        credentialCacheLifetime: Duration,
         logger: Logger
     ) async throws {
         try DataDirectory.lockForServing(configuration.path)
         let directory = try await DataDirectory.open(configuration, logger: logger)
         let application = buildApplication(
-            environment: directory.environment, identities: directory.identities, host: host, port: port, logger: logger
+            environment: directory.environment, identities: directory.identities, host: host, port: port,
+            credentialCacheLifetime: credentialCacheLifetime, logger: logger
         )
         let deletions = KeyDeletionService(
             sweep: KeyDeletionSweep(environment: directory.environment), interval: deletionSweepInterval, logger: logger

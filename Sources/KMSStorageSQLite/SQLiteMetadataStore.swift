@@ -345,6 +345,15 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func deleteAccessKey(_ id: String, userName: String) async throws -> Bool {
+        try await blocking { [self] in
+            try database.transaction { db in
+                try db.run("DELETE FROM access_keys WHERE id = ? AND user_name = ?", [.text(id), .text(userName)])
+                return db.changes == 1
+            }
+        }
+    }
+
     private static func accessKeyRow(_ row: SQLiteRow) -> AccessKeyRecord {
         AccessKeyRecord(id: row.text(0), userName: row.text(1), sealedSecret: row.blob(2), createdAt: Date(timeIntervalSince1970: row.double(3)))
     }

@@ -27,7 +27,7 @@ struct RequestHandlerTests {
         handler = KMSRequestHandler(
             dispatcher: OperationDispatcher(environment: env.environment),
             verifier: SigV4Verifier(region: "us-east-1", service: "kms"),
-            credentials: CredentialCache(identities: identities),
+            credentials: CredentialCache(identities: identities, lifetime: .seconds(30)),
             now: { [clock = env.clock] in clock.now },
             logger: Logger(label: "test")
         )

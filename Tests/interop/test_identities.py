@@ -4,7 +4,10 @@ admin subcommands, and secret storage."""
 import configparser
 import re
 import stat
+import time
 import uuid
+
+from botocore.exceptions import ClientError
 
 from conftest import assert_client_error, make_kms_client
 
@@ -168,3 +171,33 @@ def test_duplicate_user_create_fails(server):
     assert cp.returncode != 0, cp.stdout
     users = [u["UserName"] for u in server.admin_json("user", "list")["Users"]]
     assert users.count(name) == 1
+
+
+def test_revoked_access_key_stops_working(new_server):
+    srv = new_server(extra_args=("--credential-cache-seconds", "1"))
+    out = srv.admin_json("user", "create", "revoked")
+    spare = srv.admin_json("access-key", "create", "--user", "revoked")
+    bob = make_kms_client(srv.endpoint, out["AccessKeyId"], out["SecretAccessKey"])
+    bob.list_keys()
+
+    deleted = srv.admin_json("access-key", "delete", "--user", "revoked", out["AccessKeyId"])
+    assert deleted == {"DeletedAccessKeyId": out["AccessKeyId"]}
+    listed = srv.admin_json("access-key", "list", "--user", "revoked")["AccessKeys"]
+    assert [k["AccessKeyId"] for k in listed] == [spare["AccessKeyId"]]
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            bob.list_keys()
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "UnrecognizedClientException"
+            break
+        assert time.monotonic() < deadline, "revoked key still accepted after its cache lifetime"
+        time.sleep(0.2)
+    # The user's other key is unaffected.
+    make_kms_client(srv.endpoint, spare["AccessKeyId"], spare["SecretAccessKey"]).list_keys()
+
+
+def test_deleting_an_unknown_access_key_fails(server):
+    cp = server.admin("access-key", "delete", "--user", "root", "TRNTNOSUCHKEY0000000", check=False)
+    assert cp.returncode != 0

@@ -8,7 +8,7 @@ struct AccessKey: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "access-key",
         abstract: "Manage a user's access keys.",
-        subcommands: [Create.self, List.self]
+        subcommands: [Create.self, List.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -40,6 +40,29 @@ struct AccessKey: AsyncParsableCommand {
             }
             let keys = try await directory.store.listAccessKeys(userName: user)
             printJSON(["AccessKeys": keys.map { AccessKeyListEntry(AccessKeyId: $0.id, CreatedAt: $0.createdAt) }])
+        }
+    }
+}
+
+extension AccessKey {
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an access key.",
+            discussion: "A running server stops accepting the key within its --credential-cache-seconds."
+        )
+
+        @Option(name: .long, help: "The user who owns the key.")
+        var user: String
+
+        @Argument(help: "The access key ID to revoke.")
+        var accessKeyID: String
+
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let directory = try await data.open()
+            try await directory.identities.deleteAccessKey(accessKeyID, of: user)
+            printJSON(["DeletedAccessKeyId": accessKeyID])
         }
     }
 }

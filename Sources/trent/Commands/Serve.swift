@@ -14,6 +14,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds between checks for keys whose deletion date has passed.")
     var deletionSweepSeconds: Int = 60
 
+    @Option(name: .long, help: "Seconds a verified access key's secret is cached; bounds how long a revoked key keeps working.")
+    var credentialCacheSeconds: Int = 30
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -22,6 +25,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--listen must be HOST:PORT")
         }
         guard deletionSweepSeconds > 0 else { throw ValidationError("--deletion-sweep-seconds must be positive") }
+        guard credentialCacheSeconds >= 0 else { throw ValidationError("--credential-cache-seconds must not be negative") }
         let host = String(listen[..<colon])
         // Files the server creates (database, WAL, keys) are private to its user.
         umask(0o077)
@@ -32,6 +36,7 @@ struct Serve: AsyncParsableCommand {
             host: host,
             port: port,
             deletionSweepInterval: .seconds(deletionSweepSeconds),
+            credentialCacheLifetime: .seconds(credentialCacheSeconds),
             logger: logger
         )
     }
