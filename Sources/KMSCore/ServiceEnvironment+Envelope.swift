@@ -7,7 +7,10 @@ import KMSCrypto
 extension ServiceEnvironment {
     func encrypt(_ plaintext: Data, under record: KeyRecord, context: [String: String]) async throws(KMSError) -> Data {
         try KeyLifecycle.check(.cryptographic, record, arn: keyARN(record.id))
-        let material = try await material(of: record.id, version: record.currentVersion)
+        guard let material = try await material(of: record.id, version: record.currentVersion) else {
+            // The current version is written with the key; its absence is damage, not a client error.
+            throw KMSError.internalFailure(MissingKeyVersion(keyID: record.id, version: record.currentVersion))
+        }
         do {
             let blob = try SymmetricEnvelope.seal(plaintext, keyID: record.id.uuid, keyVersion: record.currentVersion, material: material, context: context)
             return Data(blob.bytes)
@@ -36,11 +39,20 @@ extension ServiceEnvironment {
             throw KMSError.invalidCiphertext()
         }
         try KeyLifecycle.check(.cryptographic, record, arn: keyARN(record.id))
-        let material = try await material(of: record.id, version: blob.keyVersion)
+        // A version the key never had is a forged or corrupted blob.
+        guard let material = try await material(of: record.id, version: blob.keyVersion) else {
+            throw KMSError.invalidCiphertext()
+        }
         do {
             return (record, Data(try SymmetricEnvelope.open(blob, material: material, context: context)))
         } catch {
             throw KMSError.invalidCiphertext()
         }
     }
+}
+
+struct MissingKeyVersion: Error, CustomStringConvertible {
+    let keyID: KeyID
+    let version: UInt32
+    var description: String { "key \(keyID) has no stored version \(version)" }
 }

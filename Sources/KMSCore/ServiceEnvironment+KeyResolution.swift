@@ -52,11 +52,9 @@ extension ServiceEnvironment {
         return record
     }
 
-    /// The material of one version of a key, unwrapped.
-    public func material(of keyID: KeyID, version: UInt32) async throws(KMSError) -> KeyMaterial {
-        guard let wrapped = try await storage({ try await $0.keyVersion(keyID, version: version) }) else {
-            throw KMSError.invalidCiphertext()
-        }
+    /// The material of one version of a key, unwrapped; nil if the key has no such version.
+    public func material(of keyID: KeyID, version: UInt32) async throws(KMSError) -> KeyMaterial? {
+        guard let wrapped = try await storage({ try await $0.keyVersion(keyID, version: version) }) else { return nil }
         return try keyStore.material(of: wrapped)
     }
 }
