@@ -37,13 +37,16 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "KMSStorageSQLite",
-            dependencies: ["KMSCore", "CSQLite", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "KMSCore", "KMSCrypto", "CSQLite", .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "KMSServer",
             dependencies: [
-                "KMSCore", "KMSProtocol", "SigV4", "KMSStorageSQLite",
+                "KMSCore", "KMSCrypto", "KMSProtocol", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -56,13 +59,15 @@ let package = Package(
             dependencies: [
                 "KMSServer", "KMSCore", "KMSStorageSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        // Shared test fixtures: a real SQLite-backed environment and a hand-moved clock. Never shipped.
+        // Shared test fixtures: the MetadataStore conformance suite, a real SQLite-backed environment and a hand-moved clock. Never shipped.
         .target(name: "KMSTestSupport", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSStorageSQLiteTests", dependencies: ["KMSStorageSQLite", "KMSCore", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto", "KMSTestSupport"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -19,3 +19,18 @@ enum DataKeySize {
         }
     }
 }
+
+extension DataKeySize {
+    /// What GenerateDataKey* give the audit record: never the data key.
+    static func auditParameters(
+        keyId: String, context: [String: String]?, keySpec: String?, numberOfBytes: Int?, dryRun: Bool?
+    ) -> AuditFields {
+        AuditFields([
+            "keyId": .string(keyId),
+            "encryptionContext": context.map(AuditValue.init),
+            "keySpec": keySpec.map(AuditValue.string),
+            "numberOfBytes": numberOfBytes.map(AuditValue.int),
+            "dryRun": dryRun.map(AuditValue.bool),
+        ])
+    }
+}

@@ -6,14 +6,17 @@ import KMSCrypto
 /// implemented operation.
 public struct Identities: Sendable {
     public let store: any MetadataStore
-    public let keyStore: SoftwareKeyStore
+    public let sealer: SecretSealer
+    public let accountID: String
     public let now: @Sendable () -> Date
 
+    /// The user created on first start; it acts as the account's root identity.
     public static let rootUserName = "root"
 
-    public init(store: any MetadataStore, keyStore: SoftwareKeyStore, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any MetadataStore, sealer: SecretSealer, accountID: String, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.keyStore = keyStore
+        self.sealer = sealer
+        self.accountID = accountID
         self.now = now
     }
 
@@ -37,7 +40,7 @@ public struct Identities: Sendable {
         try Self.validateSuppliedCredentials(accessKeyID: accessKeyID, secret: secret)
         try await store.createUser(UserRecord(name: name, createdAt: now()))
         try await store.createAccessKey(AccessKeyRecord(
-            id: accessKeyID, userName: name, sealedSecret: try keyStore.sealSecret(secret, accessKeyID: accessKeyID), createdAt: now()
+            id: accessKeyID, userName: name, sealedSecret: try sealer.sealSecret(secret, accessKeyID: accessKeyID), createdAt: now()
         ))
     }
 
@@ -48,7 +51,7 @@ public struct Identities: Sendable {
         let id = Self.generateAccessKeyID()
         let secret = Self.generateSecret()
         try await store.createAccessKey(AccessKeyRecord(
-            id: id, userName: userName, sealedSecret: try keyStore.sealSecret(secret, accessKeyID: id), createdAt: now()
+            id: id, userName: userName, sealedSecret: try sealer.sealSecret(secret, accessKeyID: id), createdAt: now()
         ))
         return IssuedAccessKey(UserName: userName, AccessKeyId: id, SecretAccessKey: secret)
     }
@@ -64,8 +67,8 @@ public struct Identities: Sendable {
     /// The owner and secret of an access key, for SigV4 verification.
     public func credentials(for accessKeyID: String) async throws -> (principal: Principal, secret: String)? {
         guard let record = try await store.accessKey(accessKeyID) else { return nil }
-        let secret = try keyStore.openSecret(record.sealedSecret, accessKeyID: accessKeyID)
-        return (Principal(userName: record.userName, accessKeyID: accessKeyID), secret)
+        let secret = try sealer.openSecret(record.sealedSecret, accessKeyID: accessKeyID)
+        return (Principal(userName: record.userName, accessKeyID: accessKeyID, accountID: accountID), secret)
     }
 
     // MARK: formats
@@ -87,7 +90,7 @@ public struct Identities: Sendable {
         let allowed = name.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "+=,.@_-".unicodeScalars.contains(scalar))
         }
-        guard (1...64).contains(name.count), allowed else {
+        guard (1...64).contains(name.unicodeScalars.count), allowed else {
             throw KMSError.validation("User names are 1 to 64 characters of letters, digits and +=,.@_-")
         }
     }

@@ -3,6 +3,7 @@
 /// logs only and is never serialized.
 public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public enum Code: String, Sendable, Hashable, CaseIterable {
+        case accessDenied = "AccessDeniedException"
         case alreadyExists = "AlreadyExistsException"
         case disabled = "DisabledException"
         case dryRun = "DryRunOperationException"
@@ -23,6 +24,9 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         case notFound = "NotFoundException"
         case serialization = "SerializationException"
         case tag = "TagException"
+        /// Retried by every AWS SDK; answered when a change keeps losing to
+        /// concurrent changes made elsewhere.
+        case throttling = "ThrottlingException"
         case unknownOperation = "UnknownOperationException"
         case unrecognizedClient = "UnrecognizedClientException"
         case unsupportedOperation = "UnsupportedOperationException"

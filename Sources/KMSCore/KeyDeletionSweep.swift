@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Carries out scheduled deletions whose date has passed. The server runs it
 /// periodically as a service; tests call it with a moved clock.
@@ -14,8 +14,9 @@ public struct KeyDeletionSweep: Sendable {
     public func run() async throws -> [KeyID] {
         let now = environment.now()
         var destroyed: [KeyID] = []
+        // The destruction is conditional, so a concurrent CancelKeyDeletion wins or loses cleanly.
         for id in try await environment.store.keysPendingDeletion(dueBy: now)
-        where try await environment.store.destroyKeyIfDue(id, now: now) {
+        where try await environment.store.commit([.destroyKey(id, dueBy: now)]) {
             environment.keyStore.forget(id)
             destroyed.append(id)
         }

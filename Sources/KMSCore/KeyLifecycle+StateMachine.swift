@@ -1,13 +1,21 @@
 public import Foundation
 
-/// What an operation wants to do with a key, for the purpose of state checks.
-public enum KeyAccess: Sendable {
+/// The key states an operation accepts, as its `KeySlot` declares them.
+public struct KeyAccess: Sendable, Hashable {
+    public let acceptedStates: Set<KeyState>
+
+    public init(acceptedStates: Set<KeyState>) {
+        self.acceptedStates = acceptedStates
+    }
+
     /// Encrypt, Decrypt, ReEncrypt, GenerateDataKey*: only an Enabled key.
-    case cryptographic
-    /// UpdateKeyDescription, CreateAlias, UpdateAlias: not while pending deletion.
-    case management
-    /// DescribeKey, DeleteAlias, listing: any state.
-    case readOnly
+    public static let cryptographic = KeyAccess(acceptedStates: [.enabled])
+    /// EnableKey, DisableKey, ScheduleKeyDeletion, UpdateKeyDescription, CreateAlias, UpdateAlias: not while pending deletion.
+    public static let management = KeyAccess(acceptedStates: [.enabled, .disabled])
+    /// DescribeKey, DeleteAlias: any state.
+    public static let readOnly = KeyAccess(acceptedStates: Set(KeyState.allCases))
+    /// CancelKeyDeletion.
+    public static let pendingDeletion = KeyAccess(acceptedStates: [.pendingDeletion])
 }
 
 /// The AWS key-state rules as a value-type state machine: each transition
@@ -18,14 +26,17 @@ public enum KeyLifecycle {
     public static let maximumPendingWindowInDays = 30
     public static let defaultPendingWindowInDays = 30
 
+    /// Throws the error AWS gives when a key's state is not one `access` accepts.
     public static func check(_ access: KeyAccess, _ record: KeyRecord, arn: String) throws(KMSError) {
-        switch (access, record.state) {
-        case (.readOnly, _), (.cryptographic, .enabled), (.management, .enabled), (.management, .disabled):
-            return
-        case (.cryptographic, .disabled):
+        let accepted = access.acceptedStates
+        if accepted.contains(record.state) { return }
+        switch record.state {
+        case .disabled where accepted.contains(.enabled):
             throw KMSError(.disabled, "\(arn) is disabled.")
-        case (.cryptographic, .pendingDeletion), (.management, .pendingDeletion):
+        case .pendingDeletion:
             throw KMSError(.invalidState, "\(arn) is pending deletion.")
+        case .enabled, .disabled:
+            throw KMSError(.invalidState, "\(arn) is not pending deletion.")
         }
     }
 
@@ -44,17 +55,21 @@ public enum KeyLifecycle {
     }
 
     public static func scheduleDeletion(_ record: KeyRecord, arn: String, windowInDays: Int, now: Date) throws(KMSError) -> KeyRecord {
-        guard (minimumPendingWindowInDays...maximumPendingWindowInDays).contains(windowInDays) else {
-            throw KMSError.validation(
-                "1 validation error detected: Value '\(windowInDays)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between \(minimumPendingWindowInDays) and \(maximumPendingWindowInDays)"
-            )
-        }
+        try validatePendingWindow(windowInDays)
         guard record.state != .pendingDeletion else { throw KMSError(.invalidState, "\(arn) is pending deletion.") }
         var next = record
         next.state = .pendingDeletion
         next.pendingWindowInDays = windowInDays
         next.deletionDate = now.addingTimeInterval(TimeInterval(windowInDays) * 86_400)
         return next
+    }
+
+    public static func validatePendingWindow(_ windowInDays: Int) throws(KMSError) {
+        guard (minimumPendingWindowInDays...maximumPendingWindowInDays).contains(windowInDays) else {
+            throw KMSError.validation(
+                "1 validation error detected: Value '\(windowInDays)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between \(minimumPendingWindowInDays) and \(maximumPendingWindowInDays)"
+            )
+        }
     }
 
     public static func cancelDeletion(_ record: KeyRecord, arn: String) throws(KMSError) -> KeyRecord {

@@ -1,3 +1,4 @@
+import KMSCrypto
 public import KMSProtocol
 
 extension KeyRecord {
@@ -17,8 +18,37 @@ extension KeyRecord {
             Origin: origin.rawValue,
             KeyManager: "CUSTOMER",
             KeySpec: keySpec.rawValue,
-            EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"],
+            EncryptionAlgorithms: keySpec.encryptionAlgorithms,
             MultiRegion: false
         )
+    }
+
+    /// The write that stores this record in place of `current`: a
+    /// compare-and-swap on the revision `current` was read at. None if nothing changed.
+    public func writes(replacing current: KeyRecord) -> [StoreWrite] {
+        self == current ? [] : [.updateKey(self)]
+    }
+}
+
+extension KeyMetadata {
+    /// As CloudTrail writes `keyMetadata` in response elements.
+    var auditFields: AuditFields {
+        AuditFields([
+            "aWSAccountId": .string(AWSAccountId),
+            "keyId": .string(KeyId),
+            "arn": .string(Arn),
+            "creationDate": .date(CreationDate),
+            "enabled": .bool(Enabled),
+            "description": .string(Description),
+            "keyUsage": .string(KeyUsage),
+            "keyState": .string(KeyState),
+            "deletionDate": DeletionDate.map(AuditValue.date),
+            "origin": .string(Origin),
+            "keyManager": .string(KeyManager),
+            "customerMasterKeySpec": .string(CustomerMasterKeySpec),
+            "keySpec": .string(KeySpec),
+            "encryptionAlgorithms": .list(EncryptionAlgorithms.map(AuditValue.string)),
+            "multiRegion": .bool(MultiRegion),
+        ])
     }
 }

@@ -1,8 +1,5 @@
 public import Foundation
-
-public enum KeySpec: String, Sendable, Hashable {
-    case symmetricDefault = "SYMMETRIC_DEFAULT"
-}
+public import KMSCrypto
 
 public enum KeyUsage: String, Sendable, Hashable {
     case encryptDecrypt = "ENCRYPT_DECRYPT"
@@ -60,16 +57,22 @@ public struct KeyTag: Sendable, Hashable {
     }
 }
 
-/// One version of a key's material, as stored: wrapped under the root key.
-public struct WrappedKeyVersion: Sendable, Hashable {
+/// One version of a key's material as the metadata store keeps it: what its
+/// key store needs to use it. For the software key store that is the material
+/// wrapped under the root key; an HSM or external store keeps a reference.
+public struct StoredKeyVersion: Sendable, Hashable {
     public var keyID: KeyID
     public var version: UInt32
-    public var wrappedMaterial: [UInt8]
+    public var keySpec: KeySpec
+    public var wrappingFormat: WrappingFormat
+    public var material: [UInt8]
     public var createdAt: Date
-    public init(keyID: KeyID, version: UInt32, wrappedMaterial: [UInt8], createdAt: Date) {
+    public init(keyID: KeyID, version: UInt32, keySpec: KeySpec, wrappingFormat: WrappingFormat, material: [UInt8], createdAt: Date) {
         self.keyID = keyID
         self.version = version
-        self.wrappedMaterial = wrappedMaterial
+        self.keySpec = keySpec
+        self.wrappingFormat = wrappingFormat
+        self.material = material
         self.createdAt = createdAt
     }
 }

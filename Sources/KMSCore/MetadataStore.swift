@@ -1,42 +1,46 @@
 public import Foundation
 
-/// Durable storage for keys, aliases, identities and service settings.
+/// Durable storage for keys, aliases, identities, audit records and service
+/// settings: the contract every backend (SQLite, PostgreSQL) implements and
+/// `MetadataStoreConformance` (KMSTestSupport) checks.
 ///
-/// Implementations must make every completed write durable before returning:
-/// an answered CreateKey survives a crash. Errors other than `KMSError`
-/// are treated as internal failures by the service boundary.
+/// - Every completed write is durable before the call returns: an answered
+///   request survives a crash.
+/// - Reads are not cached here; `CachingMetadataStore` is the layer that does,
+///   with a rule that holds when several processes share one store.
+/// - Errors other than `KMSError` are treated as internal failures by the
+///   service boundary.
 public protocol MetadataStore: Sendable {
     // MARK: keys
-    func createKey(_ record: KeyRecord, firstVersion: WrappedKeyVersion) async throws
     func key(_ id: KeyID) async throws -> KeyRecord?
-    func keyVersion(_ id: KeyID, version: UInt32) async throws -> WrappedKeyVersion?
-    /// Replaces the mutable fields (state, description, deletion schedule,
-    /// current version) of a key, but only if it is still at `record.revision`;
-    /// the stored revision then advances by one. Returns false, changing
-    /// nothing, when the key has changed or gone since it was read.
-    func updateKey(_ record: KeyRecord) async throws -> Bool
-    /// Destroys the key with all its versions, tags and aliases, but only if it
-    /// is still pending deletion with a date at or before `now`; atomic, so a
-    /// concurrent CancelKeyDeletion wins or loses cleanly. Returns whether it did.
-    func destroyKeyIfDue(_ id: KeyID, now: Date) async throws -> Bool
-    /// Keys in ascending ID order, strictly after `marker`.
-    func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyRecord]
+    func keyVersion(_ id: KeyID, version: UInt32) async throws -> StoredKeyVersion?
+    /// Key IDs in ascending order, strictly after `marker`, in one query whatever the page size.
+    func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyID]
     func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID]
 
     // MARK: aliases
-    /// Throws `KMSError` `.alreadyExists` when the name is taken.
-    func createAlias(_ alias: AliasRecord) async throws
-    func updateAlias(_ alias: AliasRecord) async throws
-    func deleteAlias(named name: String) async throws
     func alias(named name: String) async throws -> AliasRecord?
     /// Aliases in ascending name order, strictly after `marker`, optionally of one key.
     func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord]
+
+    // MARK: writes
+    /// Applies every write in one atomic, durable transaction: all of them or
+    /// none. Returns false, applying nothing, when a conditional write's
+    /// condition does not hold (a compare-and-swap lost, or a key is not due
+    /// for deletion). Throws `KMSError` `.alreadyExists` or `.notFound` as each
+    /// write documents, also applying nothing.
+    func commit(_ writes: [StoreWrite]) async throws -> Bool
+
+    // MARK: audit records
+    /// Records appended by `StoreWrite.appendAuditRecord`, in commit order, strictly after `sequence`.
+    func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord]
 
     // MARK: identities
     /// Throws `KMSError` `.alreadyExists` when the user exists.
     func createUser(_ user: UserRecord) async throws
     func user(named name: String) async throws -> UserRecord?
     func listUsers() async throws -> [UserRecord]
+    /// Throws `KMSError` `.alreadyExists` when the ID is taken.
     func createAccessKey(_ key: AccessKeyRecord) async throws
     func accessKey(_ id: String) async throws -> AccessKeyRecord?
     func listAccessKeys(userName: String) async throws -> [AccessKeyRecord]
@@ -47,6 +51,40 @@ public protocol MetadataStore: Sendable {
     func setting(_ name: String) async throws -> [UInt8]?
     /// Stores the value only if the setting is unset; returns the value now stored.
     func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8]
+}
+
+/// One change in a `MetadataStore.commit` batch.
+public enum StoreWrite: Sendable, Hashable {
+    /// A new key with its first version and its tags; `.alreadyExists` if the ID is taken.
+    case createKey(KeyRecord, firstVersion: StoredKeyVersion)
+    /// Replaces a key's mutable fields (state, description, deletion schedule,
+    /// current version), but only if it is still at `record.revision`: a
+    /// compare-and-swap. The stored revision then advances by one.
+    case updateKey(KeyRecord)
+    /// A further version of an existing key; `.alreadyExists` if that version
+    /// exists. Paired with an `updateKey` that makes it current.
+    case addKeyVersion(StoredKeyVersion)
+    /// Destroys a key with its versions, tags and aliases, if it is pending
+    /// deletion with a date at or before `dueBy`.
+    case destroyKey(KeyID, dueBy: Date)
+    /// `.alreadyExists` if the name is taken.
+    case createAlias(AliasRecord)
+    /// Repoints an alias; `.notFound` if there is none of that name.
+    case updateAlias(named: String, targetKeyID: KeyID, updatedAt: Date)
+    /// `.notFound` if there is no alias of that name.
+    case deleteAlias(named: String)
+    /// An audit record, opaque to the store, kept in commit order, so that a
+    /// change and its record are kept together or not at all.
+    case appendAuditRecord([UInt8])
+}
+
+public struct StoredAuditRecord: Sendable, Hashable {
+    public var sequence: Int64
+    public var bytes: [UInt8]
+    public init(sequence: Int64, bytes: [UInt8]) {
+        self.sequence = sequence
+        self.bytes = bytes
+    }
 }
 
 public struct UserRecord: Sendable, Hashable {

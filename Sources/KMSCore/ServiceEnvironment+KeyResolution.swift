@@ -1,4 +1,5 @@
-public import KMSCrypto
+import Foundation
+import KMSCrypto
 
 /// Turning the `KeyId` strings clients send (key ID, key ARN, alias name,
 /// alias ARN) into stored keys, with the errors AWS gives.
@@ -52,9 +53,42 @@ extension ServiceEnvironment {
         return record
     }
 
-    /// The material of one version of a key, unwrapped; nil if the key has no such version.
-    public func material(of keyID: KeyID, version: UInt32) async throws(KMSError) -> KeyMaterial? {
-        guard let wrapped = try await storage({ try await $0.keyVersion(keyID, version: version) }) else { return nil }
-        return try keyStore.material(of: wrapped)
+    /// The key an alias points to now.
+    public func resolveAliasTarget(_ name: String) async throws(KMSError) -> KeyRecord {
+        guard let alias = try await storage({ try await $0.alias(named: name) }) else {
+            throw KMSError.notFound("Alias \(aliasARN(name)) is not found.")
+        }
+        guard let record = try await storage({ try await $0.key(alias.targetKeyID) }) else {
+            throw KMSError.notFound("Key '\(keyARN(alias.targetKeyID))' does not exist")
+        }
+        return record
+    }
+
+    /// The key a ciphertext blob names. When the caller also named a key, the
+    /// blob must belong to it (IncorrectKeyException otherwise), as in AWS.
+    func resolveCiphertextKey(_ ciphertext: Data, keyHint: String?) async throws(KMSError) -> ResolvedKey {
+        let expected = try await keyHint.asyncMap { (raw) async throws(KMSError) in try await resolveKey(raw) }
+        let blob: CiphertextBlob
+        do {
+            blob = try CiphertextBlob(parsing: ciphertext)
+        } catch {
+            throw KMSError.invalidCiphertext()
+        }
+        let keyID = KeyID(uuid: blob.keyID)
+        if let expected, expected.id != keyID {
+            throw KMSError(.incorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.")
+        }
+        guard let record = try await storage({ try await $0.key(keyID) }) else {
+            // A blob naming an unknown key is indistinguishable from garbage.
+            throw KMSError.invalidCiphertext()
+        }
+        return ResolvedKey(record: record, arn: keyARN(record.id), ciphertext: blob)
+    }
+}
+
+extension Optional {
+    func asyncMap<U, E: Error>(_ transform: (Wrapped) async throws(E) -> U) async throws(E) -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

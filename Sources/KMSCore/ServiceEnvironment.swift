@@ -3,13 +3,16 @@ public import Foundation
 /// Everything an operation may use, fixed for the life of the server.
 public struct ServiceEnvironment: Sendable {
     public let store: any MetadataStore
-    public let keyStore: SoftwareKeyStore
+    public let keyStore: any KeyStore
     public let accountID: String
     public let region: String
     /// Injectable so tests can move time, e.g. past a deletion date.
     public let now: @Sendable () -> Date
 
-    public init(store: any MetadataStore, keyStore: SoftwareKeyStore, accountID: String, region: String, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any MetadataStore, keyStore: any KeyStore, accountID: String, region: String,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.keyStore = keyStore
         self.accountID = accountID
@@ -32,25 +35,13 @@ public struct ServiceEnvironment: Sendable {
     }
 }
 
-/// The verified caller of one request.
-public struct Principal: Sendable, Hashable {
-    public var userName: String
-    public var accessKeyID: String
-    public init(userName: String, accessKeyID: String) {
-        self.userName = userName
-        self.accessKeyID = accessKeyID
-    }
-}
-
 /// Per-request context handed to every operation.
 public struct OperationContext: Sendable {
     public let environment: ServiceEnvironment
-    public let principal: Principal
-    public let requestID: String
+    public let request: RequestContext
 
-    public init(environment: ServiceEnvironment, principal: Principal, requestID: String) {
+    public init(environment: ServiceEnvironment, request: RequestContext) {
         self.environment = environment
-        self.principal = principal
-        self.requestID = requestID
+        self.request = request
     }
 }

@@ -3,8 +3,10 @@ public import Foundation
 /// Request-field checks with the ValidationException wording AWS uses, so that
 /// SDK users see the messages they already know.
 public enum Validate {
+    /// Lengths count Unicode code points, as AWS's length constraints do, not
+    /// grapheme clusters: "é" followed by combining accents is many characters.
     public static func length(_ value: String, field: String, in range: ClosedRange<Int>) throws(KMSError) {
-        try count(value.count, field: field, in: range)
+        try count(value.unicodeScalars.count, field: field, in: range)
     }
 
     public static func byteCount(_ value: Data, field: String, in range: ClosedRange<Int>) throws(KMSError) {
@@ -18,6 +20,24 @@ public enum Validate {
         if count > range.upperBound {
             throw KMSError.validation("1 validation error detected: Value at '\(field)' failed to satisfy constraint: Member must have length less than or equal to \(range.upperBound)")
         }
+    }
+
+    /// A character-class pattern of the botocore model, such as
+    /// `[\u0020-\u00FF]*` for markers: every code point must fall in one of `allowed`.
+    public static func pattern(
+        _ value: String, field: String, allowed: [ClosedRange<UInt32>], pattern: String
+    ) throws(KMSError) {
+        let matches = value.unicodeScalars.allSatisfy { scalar in allowed.contains { $0.contains(scalar.value) } }
+        guard matches else {
+            throw KMSError.validation("1 validation error detected: Value at '\(field)' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)")
+        }
+    }
+
+    /// `MarkerType`: 1 to 1024 characters of `[\u0020-\u00FF]*`.
+    public static func marker(_ marker: String?) throws(KMSError) {
+        guard let marker else { return }
+        try length(marker, field: "marker", in: 1...1024)
+        try pattern(marker, field: "marker", allowed: [0x20...0xFF], pattern: #"[\u0020-\u00FF]*"#)
     }
 
     public static func value(_ value: Int, field: String, in range: ClosedRange<Int>) throws(KMSError) {
@@ -34,27 +54,17 @@ public enum Validate {
         for token in tokens { try length(token, field: "grantTokens", in: 1...8192) }
     }
 
-    /// Only SYMMETRIC_DEFAULT exists for the symmetric keys of this release.
-    public static func symmetricAlgorithm(_ algorithm: String?, arn: String) throws(KMSError) -> String {
-        let symmetric = "SYMMETRIC_DEFAULT"
-        guard let algorithm else { return symmetric }
-        let known = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"]
-        guard known.contains(algorithm) else {
-            throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at 'encryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
-        }
-        guard algorithm == symmetric else {
-            throw KMSError(.invalidKeyUsage, "\(arn) key usage is ENCRYPT_DECRYPT with key spec SYMMETRIC_DEFAULT, which does not support \(algorithm).")
-        }
-        return symmetric
+    /// The encryption algorithms of the API; whether the key supports the one
+    /// named is checked once the key is known (`KeySlot.algorithm`).
+    public static let encryptionAlgorithms = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"]
+
+    public static func encryptionAlgorithm(_ algorithm: String?, field: String) throws(KMSError) {
+        guard let algorithm, !encryptionAlgorithms.contains(algorithm) else { return }
+        throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at '\(field)' failed to satisfy constraint: Member must satisfy enum value set: [\(encryptionAlgorithms.joined(separator: ", "))]")
     }
 
     /// Recipient (Nitro Enclaves attestation) is not supported yet.
     public static func noRecipient(_ present: Bool) throws(KMSError) {
         if present { throw KMSError.unsupported("Recipient (Nitro Enclaves attestation) is not supported by Trent yet.") }
-    }
-
-    /// AWS answers a successful DryRun with this error instead of doing the work.
-    public static func dryRun(_ flag: Bool?) throws(KMSError) {
-        if flag == true { throw KMSError(.dryRun, "The request would have succeeded, but the DryRun flag is set.") }
     }
 }

@@ -6,7 +6,7 @@ public import Foundation
 ///
 /// Wrapping is AES-256-GCM (nonce ‖ ciphertext ‖ tag) with a purpose label and
 /// the owner's identity as AAD, so a wrapped blob cannot be moved to another
-/// key, version or access key without failing authentication.
+/// key, version, key spec or access key without failing authentication.
 public struct RootKey: Sendable {
     private let key: SymmetricKey
 
@@ -25,16 +25,40 @@ public struct RootKey: Sendable {
 
     // MARK: key versions
 
+    /// Wraps a key version's material in the current format, binding its key
+    /// spec, key ID and version.
     public func wrap(_ material: KeyMaterial, keyID: UUID, version: UInt32) throws(KMSCryptoError) -> [UInt8] {
-        let aad = Self.keyVersionAAD(keyID: keyID, version: version)
-        return try material.key.withUnsafeBytes { bytes in
+        let aad = Self.keyVersionAAD(.current, spec: material.spec, keyID: keyID, version: version)
+        return try material.withEncodedBytes { bytes in
             Result { () throws(KMSCryptoError) in try seal(bytes, aad: aad) }
         }.get()
     }
 
-    public func unwrap(_ wrapped: [UInt8], keyID: UUID, version: UInt32) throws(KMSCryptoError) -> KeyMaterial {
-        let raw = try open(wrapped, aad: Self.keyVersionAAD(keyID: keyID, version: version))
-        return try KeyMaterial(unsafeRawBytes: raw)
+    /// Unwraps material stored in `format`; it opens only as the spec, key and
+    /// version it was wrapped for.
+    public func unwrap(
+        _ wrapped: [UInt8], format: WrappingFormat, spec: KeySpec, keyID: UUID, version: UInt32
+    ) throws(KMSCryptoError) -> KeyMaterial {
+        if format == .v1, spec != .symmetricDefault { throw .invalidKeyMaterial }
+        let raw = try open(wrapped, aad: Self.keyVersionAAD(format, spec: spec, keyID: keyID, version: version))
+        return try KeyMaterial(spec: spec, encoded: raw)
+    }
+
+    private static func keyVersionAAD(_ format: WrappingFormat, spec: KeySpec, keyID: UUID, version: UInt32) -> [UInt8] {
+        var aad: [UInt8]
+        switch format {
+        case .v1:
+            // The first release wrapped only symmetric material and did not name the spec.
+            aad = Array("trent/key-version/v1".utf8)
+        case .v2:
+            aad = Array("trent/key-version/v2".utf8)
+            let name = Array(spec.rawValue.utf8)
+            aad.append(UInt8(name.count))
+            aad.append(contentsOf: name)
+        }
+        withUnsafeBytes(of: keyID.uuid) { aad.append(contentsOf: $0) }
+        withUnsafeBytes(of: version.bigEndian) { aad.append(contentsOf: $0) }
+        return aad
     }
 
     // MARK: arbitrary secrets (access-key secrets, the check value)
@@ -45,13 +69,6 @@ public struct RootKey: Sendable {
 
     public func open(sealedSecret: [UInt8], purpose: String) throws(KMSCryptoError) -> [UInt8] {
         try open(sealedSecret, aad: Array("trent/secret/\(purpose)".utf8))
-    }
-
-    private static func keyVersionAAD(keyID: UUID, version: UInt32) -> [UInt8] {
-        var aad = Array("trent/key-version/v1".utf8)
-        withUnsafeBytes(of: keyID.uuid) { aad.append(contentsOf: $0) }
-        withUnsafeBytes(of: version.bigEndian) { aad.append(contentsOf: $0) }
-        return aad
     }
 
     private func seal(_ plaintext: some DataProtocol, aad: [UInt8]) throws(KMSCryptoError) -> [UInt8] {
@@ -72,4 +89,15 @@ public struct RootKey: Sendable {
             throw .invalidKeyMaterial
         }
     }
+}
+
+/// How a key version's material was wrapped; stored beside the wrapped bytes
+/// so that data directories of earlier releases keep opening.
+public enum WrappingFormat: Int, Sendable, Hashable {
+    /// The first release: AAD `"trent/key-version/v1" ‖ key ID ‖ version`, symmetric material only.
+    case v1 = 1
+    /// AAD `"trent/key-version/v2" ‖ len(spec) ‖ spec ‖ key ID ‖ version`.
+    case v2 = 2
+
+    public static let current = WrappingFormat.v2
 }

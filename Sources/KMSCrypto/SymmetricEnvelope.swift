@@ -17,7 +17,7 @@ public enum SymmetricEnvelope {
         _ plaintext: some DataProtocol,
         keyID: UUID,
         keyVersion: UInt32,
-        material: KeyMaterial,
+        material: SymmetricKeyMaterial,
         context: [String: String]
     ) throws(KMSCryptoError) -> CiphertextBlob {
         // One draw from the CSPRNG for both: each draw is a system call.
@@ -33,7 +33,7 @@ public enum SymmetricEnvelope {
         _ plaintext: some DataProtocol,
         keyID: UUID,
         keyVersion: UInt32,
-        material: KeyMaterial,
+        material: SymmetricKeyMaterial,
         context: [String: String],
         salt: [UInt8],
         nonce nonceBytes: [UInt8]
@@ -57,7 +57,7 @@ public enum SymmetricEnvelope {
 
     public static func open(
         _ blob: CiphertextBlob,
-        material: KeyMaterial,
+        material: SymmetricKeyMaterial,
         context: [String: String]
     ) throws(KMSCryptoError) -> [UInt8] {
         let aad = blob.header + EncryptionContext.canonicalBytes(context)
@@ -76,7 +76,7 @@ public enum SymmetricEnvelope {
 
     /// HKDF-Expand(PRK = material, info = label ‖ salt, L = 32), which for one
     /// SHA-256 block is HMAC(material, label ‖ salt ‖ 0x01).
-    private static func messageKey(material: KeyMaterial, salt: [UInt8]) -> SymmetricKey {
+    private static func messageKey(material: SymmetricKeyMaterial, salt: [UInt8]) -> SymmetricKey {
         var prf = material.messageKeyPRF
         prf.update(data: derivationLabel)
         prf.update(data: salt)

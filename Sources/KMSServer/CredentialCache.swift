@@ -3,14 +3,13 @@ import KMSCore
 import SigV4
 import Synchronization
 
-/// Supplies access-key secrets to the SigV4 verifier, caching each unsealed
-/// secret briefly so the hot path neither reads SQLite nor unseals per request.
-/// The short lifetime bounds how long a key removed by an admin command in
-/// another process keeps working here.
+/// Supplies access-key secrets, with the principal they belong to, to the
+/// SigV4 verifier, caching each unsealed secret briefly so the hot path
+/// neither reads the store nor unseals per request. The short lifetime bounds
+/// how long a key removed by an admin command in another process keeps working here.
 final class CredentialCache: SigV4CredentialProvider {
     private struct Entry {
-        var principal: Principal
-        var secret: String
+        var credential: SigV4Credential<Principal>
         var expires: ContinuousClock.Instant
     }
 
@@ -24,24 +23,15 @@ final class CredentialCache: SigV4CredentialProvider {
         self.lifetime = lifetime
     }
 
-    func secretAccessKey(for accessKeyID: String) async throws -> String? {
-        try await entry(for: accessKeyID)?.secret
-    }
-
-    /// The owner of an access key that the verifier has just accepted.
-    func principal(for accessKeyID: String) async throws -> Principal? {
-        try await entry(for: accessKeyID)?.principal
-    }
-
-    private func entry(for accessKeyID: String) async throws -> Entry? {
+    func credential(for accessKeyID: String) async throws -> SigV4Credential<Principal>? {
         let now = ContinuousClock.now
-        if let cached = entries.withLock({ $0[accessKeyID] }), cached.expires > now { return cached }
+        if let cached = entries.withLock({ $0[accessKeyID] }), cached.expires > now { return cached.credential }
         guard let found = try await identities.credentials(for: accessKeyID) else { return nil }
-        let entry = Entry(principal: found.principal, secret: found.secret, expires: now + lifetime)
+        let credential = SigV4Credential(secretAccessKey: found.secret, identity: found.principal)
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[accessKeyID] = entry
+            entries[accessKeyID] = Entry(credential: credential, expires: now + lifetime)
         }
-        return entry
+        return credential
     }
 }

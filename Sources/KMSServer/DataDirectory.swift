@@ -1,15 +1,16 @@
 public import Foundation
 public import KMSCore
 import KMSCrypto
-public import KMSStorageSQLite
 public import Logging
+public import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A Trent data directory: the SQLite database, the root key (unless supplied
-/// from outside), the generated root credentials and the server lock.
+/// A Trent data directory: the metadata store the storage backend keeps there,
+/// the root key (unless supplied from outside), the generated root
+/// credentials and the server lock.
 ///
 /// Opening it performs first-start initialisation idempotently, so `trent
 /// serve` and the admin subcommands can both be the first to touch it.
@@ -30,31 +31,32 @@ public struct DataDirectory: Sendable {
         }
     }
 
-    public let store: SQLiteMetadataStore
-    public let environment: ServiceEnvironment
+    public let store: any MetadataStore & Service
+    public let keyStore: SoftwareKeyStore
+    public let accountID: String
     public let identities: Identities
 
-    public static let databaseFileName = "trent.sqlite"
     public static let rootKeyFileName = "root.key"
     public static let credentialsFileName = "credentials"
 
-    public static func open(_ configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> DataDirectory {
+    public static func open(
+        _ configuration: Configuration, storage: any StorageBackend, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> DataDirectory {
         let directory = URL(fileURLWithPath: configuration.path, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let store = try SQLiteMetadataStore(path: directory.appendingPathComponent(databaseFileName).path)
+        let store = try await storage.openStore(in: directory)
         let existingCheck = try await store.setting(rootKeyCheckSetting)
         let rootKey = try loadRootKey(configuration, directory: directory, mayGenerate: existingCheck == nil, logger: logger)
-        let keyStore = SoftwareKeyStore(rootKey: rootKey)
+        let sealer = SecretSealer(rootKey: rootKey)
 
-        let check = try await store.initializeSetting(rootKeyCheckSetting, to: try keyStore.makeRootKeyCheck())
-        guard keyStore.verifyRootKeyCheck(check) else {
+        let check = try await store.initializeSetting(rootKeyCheckSetting, to: try sealer.makeRootKeyCheck())
+        guard sealer.verifyRootKeyCheck(check) else {
             throw StartupError("The root key does not match the one this data directory was created with.")
         }
         let accountID = try await initializeAccountID(store: store, environment: configuration.processEnvironment)
-        let environment = ServiceEnvironment(store: store, keyStore: keyStore, accountID: accountID, region: configuration.region, now: now)
-        let identities = Identities(store: store, keyStore: keyStore, now: now)
+        let identities = Identities(store: store, sealer: sealer, accountID: accountID, now: now)
         try await initializeRootUser(identities: identities, configuration: configuration, directory: directory, logger: logger)
-        return DataDirectory(store: store, environment: environment, identities: identities)
+        return DataDirectory(store: store, keyStore: SoftwareKeyStore(rootKey: rootKey), accountID: accountID, identities: identities)
     }
 
     // MARK: root key
@@ -96,7 +98,7 @@ public struct DataDirectory: Sendable {
 
     // MARK: account and root identity
 
-    private static func initializeAccountID(store: SQLiteMetadataStore, environment: [String: String]) async throws -> String {
+    private static func initializeAccountID(store: any MetadataStore, environment: [String: String]) async throws -> String {
         let proposed: String
         if let supplied = environment["TRENT_ACCOUNT_ID"] {
             guard supplied.count == 12, supplied.allSatisfy(\.isASCIIDigit) else {
@@ -149,7 +151,8 @@ public struct DataDirectory: Sendable {
     // MARK: server lock
 
     /// Takes the exclusive server lock on the directory; held until the process exits.
-    /// Two servers on one SQLite directory would each trust their own caches.
+    /// The embedded store serves one node; two servers on one directory would
+    /// each see the other's changes only after the metadata cache lifetime.
     public static func lockForServing(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let lockPath = URL(fileURLWithPath: path).appendingPathComponent("trent.lock").path

@@ -8,10 +8,10 @@ extension KMSError.Code {
         switch self {
         case .internalFailure: .internalServerError
         case .missingAuthenticationToken: .forbidden
-        case .alreadyExists, .disabled, .dryRun, .incompleteSignature, .incorrectKey, .invalidAliasName, .invalidArn,
+        case .accessDenied, .alreadyExists, .disabled, .dryRun, .incompleteSignature, .incorrectKey, .invalidAliasName, .invalidArn,
              .invalidCiphertext, .invalidKeyUsage, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
              .malformedPolicyDocument, .notAuthorized, .notFound, .serialization, .tag, .unknownOperation,
-             .unrecognizedClient, .unsupportedOperation, .validation:
+             .throttling, .unrecognizedClient, .unsupportedOperation, .validation:
             .badRequest
         }
     }

@@ -7,25 +7,30 @@ import Logging
 import NIOCore
 import SigV4
 
-/// The single `POST /` endpoint: body limit, SigV4, dispatch, AWS error shapes.
+/// The single `POST /` endpoint: body limit, SigV4, the request pipeline, AWS error shapes.
 struct KMSRequestHandler: Sendable {
     static let maximumBodySize = 1 << 20
 
-    let dispatcher: OperationDispatcher
+    let pipeline: RequestPipeline
     let verifier: SigV4Verifier
     let credentials: CredentialCache
     let now: @Sendable () -> Date
     let logger: Logger
     let requestIDs = RequestIDs()
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, remoteAddress: String?) async -> Response {
         let requestID = requestIDs.next()
         var request = request
         do {
             let body = try await readBody(&request)
-            let principal = try await authenticate(request, body: body)
+            let time = now()
+            let principal = try await authenticate(request, body: body, at: time)
+            let context = RequestContext(
+                principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
+                userAgent: request.headers[.userAgent], time: time
+            )
             let target = request.headers[.xAmzTarget]
-            let output = try await dispatcher.dispatch(target: target, body: body, principal: principal, requestID: requestID)
+            let output = try await pipeline.handle(target: target, body: body, context: context)
             logger.debug("request", metadata: ["request-id": "\(requestID)", "target": "\(target ?? "")", "user": "\(principal.userName)"])
             return Self.response(.ok, output, requestID: requestID)
         } catch {
@@ -49,7 +54,7 @@ struct KMSRequestHandler: Sendable {
 
     private static let tooLarge = KMSError.validation("The request body exceeds the limit of \(maximumBodySize) bytes.")
 
-    private func authenticate(_ request: Request, body: [UInt8]) async throws(KMSError) -> Principal {
+    private func authenticate(_ request: Request, body: [UInt8], at time: Date) async throws(KMSError) -> Principal {
         let rawPath = request.head.path ?? "/"
         let (path, query) = rawPath.firstIndex(of: "?").map { (String(rawPath[..<$0]), String(rawPath[rawPath.index(after: $0)...])) }
             ?? (rawPath, "")
@@ -57,21 +62,10 @@ struct KMSRequestHandler: Sendable {
         var headers: [(name: String, value: String)] = request.head.authority.map { [("host", $0)] } ?? []
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
         let signed = SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
-        let accessKeyID: String
         do {
-            accessKeyID = try await verifier.verify(signed, body: body, now: now(), credentials: credentials)
+            return try await verifier.verify(signed, body: body, now: time, credentials: credentials)
         } catch {
             throw KMSError(Self.code(for: error.code), error.message)
-        }
-        do {
-            guard let principal = try await credentials.principal(for: accessKeyID) else {
-                throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
-            }
-            return principal
-        } catch let error as KMSError {
-            throw error
-        } catch {
-            throw KMSError.internalFailure(error)
         }
     }
 

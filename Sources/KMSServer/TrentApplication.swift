@@ -8,7 +8,7 @@ import SigV4
 /// Builds the HTTP application: `POST /` for the KMS API and `GET /health`
 /// (unauthenticated, for load balancers and test harnesses).
 public func buildApplication(
-    environment: ServiceEnvironment,
+    pipeline: RequestPipeline,
     identities: Identities,
     host: String,
     port: Int,
@@ -16,14 +16,14 @@ public func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
-        dispatcher: OperationDispatcher(environment: environment),
-        verifier: SigV4Verifier(region: environment.region, service: "kms"),
+        pipeline: pipeline,
+        verifier: SigV4Verifier(region: pipeline.environment.region, service: "kms"),
         credentials: CredentialCache(identities: identities, lifetime: credentialCacheLifetime),
-        now: environment.now,
+        now: pipeline.environment.now,
         logger: logger
     )
-    let router = Router(context: BasicRequestContext.self)
-    router.post("/") { request, _ in await handler.handle(request) }
+    let router = Router(context: TrentRequestContext.self)
+    router.post("/") { request, context in await handler.handle(request, remoteAddress: context.remoteAddress?.ipAddress) }
     router.get("/health") { _, _ in "ok\n" }
     return Application(
         router: router,
@@ -33,4 +33,15 @@ public func buildApplication(
         },
         logger: logger
     )
+}
+
+/// Hummingbird's per-request context, with the client's address for the audit record.
+struct TrentRequestContext: RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
 }

@@ -1,30 +1,70 @@
+public import Foundation
+public import KMSCore
 public import Logging
-import KMSCore
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
-/// `trent serve`: takes the data directory's lock, opens it and runs the HTTP
-/// application and the background services until SIGTERM or SIGINT.
+/// Opens the metadata store of a data directory. The executable chooses the
+/// backend (SQLite by default), so the server depends on none of them.
+public protocol StorageBackend: Sendable {
+    /// Opens the store of a data directory that exists. Run as a service, the
+    /// store finishes its work at graceful shutdown.
+    func openStore(in directory: URL) async throws -> any MetadataStore & Service
+}
+
+/// `trent serve`: takes the data directory's lock, opens it and runs the
+/// store, the HTTP application and the background services in one service
+/// group until SIGTERM or SIGINT.
 public enum TrentServer {
-    public static func run(
-        _ configuration: DataDirectory.Configuration,
-        host: String,
-        port: Int,
-        deletionSweepInterval: Duration,
-        credentialCacheLifetime: Duration,
-        logger: Logger
-    ) async throws {
-        try DataDirectory.lockForServing(configuration.path)
-        let directory = try await DataDirectory.open(configuration, logger: logger)
+    public struct Configuration: Sendable {
+        public var dataDirectory: DataDirectory.Configuration
+        public var storage: any StorageBackend
+        public var host: String
+        public var port: Int
+        public var deletionSweepInterval: Duration
+        /// Bounds how long a revoked access key keeps working.
+        public var credentialCacheLifetime: Duration
+        /// Bounds how long a change to a key or alias made by another process
+        /// takes to be seen here (`CachingMetadataStore`).
+        public var metadataCacheLifetime: Duration
+
+        public init(
+            dataDirectory: DataDirectory.Configuration, storage: any StorageBackend, host: String, port: Int,
+            deletionSweepInterval: Duration = .seconds(60), credentialCacheLifetime: Duration = .seconds(30),
+            metadataCacheLifetime: Duration = .seconds(5)
+        ) {
+            self.dataDirectory = dataDirectory
+            self.storage = storage
+            self.host = host
+            self.port = port
+            self.deletionSweepInterval = deletionSweepInterval
+            self.credentialCacheLifetime = credentialCacheLifetime
+            self.metadataCacheLifetime = metadataCacheLifetime
+        }
+    }
+
+    public static func run(_ configuration: Configuration, logger: Logger) async throws {
+        try DataDirectory.lockForServing(configuration.dataDirectory.path)
+        let directory = try await DataDirectory.open(configuration.dataDirectory, storage: configuration.storage, logger: logger)
+        let store = CachingMetadataStore(directory.store, lifetime: configuration.metadataCacheLifetime)
+        let environment = ServiceEnvironment(
+            store: store, keyStore: directory.keyStore, accountID: directory.accountID, region: configuration.dataDirectory.region
+        )
+        let pipeline = RequestPipeline(
+            environment: environment,
+            authorizer: AccountAuthorizer(accountID: directory.accountID),
+            auditSink: NoAuditTrail(store: store)
+        )
         let application = buildApplication(
-            environment: directory.environment, identities: directory.identities, host: host, port: port,
-            credentialCacheLifetime: credentialCacheLifetime, logger: logger
+            pipeline: pipeline, identities: directory.identities, host: configuration.host, port: configuration.port,
+            credentialCacheLifetime: configuration.credentialCacheLifetime, logger: logger
         )
         let deletions = KeyDeletionService(
-            sweep: KeyDeletionSweep(environment: directory.environment), interval: deletionSweepInterval, logger: logger
+            sweep: KeyDeletionSweep(environment: environment), interval: configuration.deletionSweepInterval, logger: logger
         )
+        // Shut down in reverse: the application stops taking requests first, the store last.
         let group = ServiceGroup(configuration: .init(
-            services: [application, deletions],
+            services: [directory.store, deletions, application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

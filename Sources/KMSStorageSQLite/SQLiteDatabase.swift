@@ -91,9 +91,12 @@ struct Connection {
             case .null: rc = sqlite3_bind_null(statement, position)
             case .integer(let int): rc = sqlite3_bind_int64(statement, position, int)
             case .real(let double): rc = sqlite3_bind_double(statement, position, double)
-            case .text(let text): rc = sqlite3_bind_text(statement, position, text, -1, SQLITE_TRANSIENT)
+            case .text(let text): rc = Self.bind(text, to: statement, at: position)
             case .blob(let bytes):
-                rc = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+                rc = bytes.isEmpty
+                    // A null pointer would bind NULL, not an empty blob.
+                    ? sqlite3_bind_zeroblob(statement, position, 0)
+                    : bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
             }
             guard rc == SQLITE_OK else { throw error(rc) }
         }
@@ -105,6 +108,17 @@ struct Connection {
             rows.append(try row(SQLiteRow(statement: statement)))
         }
         return rows
+    }
+
+    /// Binds with an explicit byte length, so a string with a NUL in it is
+    /// stored whole rather than cut at the NUL.
+    private static func bind(_ text: String, to statement: OpaquePointer, at position: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            // An empty buffer may have no address, and a null pointer would bind NULL, not "".
+            let address = bytes.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(("" as StaticString).utf8Start)
+            return sqlite3_bind_text(statement, position, address.assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT)
+        }
     }
 
     /// Runs several `;`-separated statements that return no rows (migrations).
@@ -153,9 +167,11 @@ struct SQLiteRow {
     func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
+    /// Reads the whole value by its byte length, NULs included.
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: pointer)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     func blob(_ column: Int32) -> [UInt8] {

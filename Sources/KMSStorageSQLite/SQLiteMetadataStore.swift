@@ -1,36 +1,21 @@
 public import Foundation
 public import KMSCore
+import KMSCrypto
 public import NIOPosix
-import Synchronization
+public import ServiceLifecycle
 
 /// The embedded default `MetadataStore`: one SQLite file in the data directory.
 ///
 /// Writes are single IMMEDIATE transactions in WAL mode with
 /// `synchronous=FULL`, so an answered request is on disk. All SQLite calls run
-/// on NIO's blocking thread pool.
+/// on NIO's blocking thread pool. Nothing is cached here: `CachingMetadataStore`
+/// is the layer that does.
 ///
-/// Keys, key versions and aliases are cached in memory. That is sound because
-/// one server process owns a data directory (it holds `trent.lock`) and every
-/// write to those tables goes through this object; admin commands in other
-/// processes only touch users and access keys, which are never cached here.
-public final class SQLiteMetadataStore: MetadataStore {
+/// As a service it checkpoints the write-ahead log into the database at
+/// graceful shutdown, so a stopped server leaves one self-contained file.
+public final class SQLiteMetadataStore: MetadataStore, Service {
     private let database: SQLiteDatabase
     private let threadPool: NIOThreadPool
-
-    private struct VersionRef: Hashable {
-        var keyID: KeyID
-        var version: UInt32
-    }
-
-    private struct Cache {
-        var keys: [KeyID: KeyRecord] = [:]
-        var versions: [VersionRef: WrappedKeyVersion] = [:]
-        var aliases: [String: AliasRecord] = [:]
-    }
-
-    /// Filled and invalidated only while the database mutex is held, so a slow
-    /// read can never overwrite a newer write; read without it on the fast path.
-    private let cache = Mutex(Cache())
 
     public init(path: String, threadPool: NIOThreadPool = .singleton) throws {
         database = try SQLiteDatabase(path: path)
@@ -42,53 +27,15 @@ public final class SQLiteMetadataStore: MetadataStore {
         try await threadPool.runIfActive(body)
     }
 
+    public func run() async throws {
+        try await gracefulShutdown()
+        try await blocking { [database] in try database.read { db in try db.executeScript("PRAGMA wal_checkpoint(TRUNCATE);") } }
+    }
+
     // MARK: keys
 
-    public func createKey(_ record: KeyRecord, firstVersion: WrappedKeyVersion) async throws {
-        try await blocking { [self] in
-            try database.transaction { db in
-                try db.run(
-                    """
-                    INSERT INTO keys (id, created_at, description, key_spec, key_usage, origin, state, deletion_date,
-                                      pending_window_days, policy, current_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [
-                        .text(record.id.description), .real(record.createdAt.timeIntervalSince1970), .text(record.description),
-                        .text(record.keySpec.rawValue), .text(record.keyUsage.rawValue), .text(record.origin.rawValue),
-                        .text(record.state.rawValue), record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
-                        record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null, .text(record.policy),
-                        .integer(Int64(record.currentVersion)),
-                    ]
-                )
-                try Self.insertVersion(firstVersion, db)
-                for (position, tag) in record.tags.enumerated() {
-                    try db.run(
-                        "INSERT INTO key_tags (key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?)",
-                        [.text(record.id.description), .integer(Int64(position)), .text(tag.key), .text(tag.value)]
-                    )
-                }
-            }
-        }
-    }
-
-    private static func insertVersion(_ version: WrappedKeyVersion, _ db: Connection) throws {
-        try db.run(
-            "INSERT INTO key_versions (key_id, version, wrapped_material, created_at) VALUES (?, ?, ?, ?)",
-            [.text(version.keyID.description), .integer(Int64(version.version)), .blob(version.wrappedMaterial),
-             .real(version.createdAt.timeIntervalSince1970)]
-        )
-    }
-
     public func key(_ id: KeyID) async throws -> KeyRecord? {
-        if let cached = cache.withLock({ $0.keys[id] }) { return cached }
-        return try await blocking { [self] in
-            try database.read { db in
-                let record = try Self.loadKey(id, db)
-                if let record { cache.withLock { $0.keys[id] = record } }
-                return record
-            }
-        }
+        try await blocking { [database] in try database.read { db in try Self.loadKey(id, db) } }
     }
 
     private static func loadKey(_ id: KeyID, _ db: Connection) throws -> KeyRecord? {
@@ -116,78 +63,38 @@ public final class SQLiteMetadataStore: MetadataStore {
         }.first
     }
 
-    public func keyVersion(_ id: KeyID, version: UInt32) async throws -> WrappedKeyVersion? {
-        let ref = VersionRef(keyID: id, version: version)
-        if let cached = cache.withLock({ $0.versions[ref] }) { return cached }
-        return try await blocking { [self] in
+    public func keyVersion(_ id: KeyID, version: UInt32) async throws -> StoredKeyVersion? {
+        try await blocking { [database] in
             try database.read { db in
-                let found = try db.query(
-                    "SELECT wrapped_material, created_at FROM key_versions WHERE key_id = ? AND version = ?",
+                try db.query(
+                    "SELECT key_spec, wrapping_format, wrapped_material, created_at FROM key_versions WHERE key_id = ? AND version = ?",
                     [.text(id.description), .integer(Int64(version))]
-                ) { row in
-                    WrappedKeyVersion(keyID: id, version: version, wrappedMaterial: row.blob(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
+                ) { (row) throws(SQLiteError) in
+                    guard let spec = KeySpec(rawValue: row.text(0)), let format = WrappingFormat(rawValue: Int(row.int(1))) else {
+                        throw SQLiteError(code: -1, message: "version \(version) of key \(id) has an unknown spec or wrapping format")
+                    }
+                    return StoredKeyVersion(
+                        keyID: id, version: version, keySpec: spec, wrappingFormat: format, material: row.blob(2),
+                        createdAt: Date(timeIntervalSince1970: row.double(3))
+                    )
                 }.first
-                if let found { cache.withLock { $0.versions[ref] = found } }
-                return found
             }
         }
     }
 
-    public func updateKey(_ record: KeyRecord) async throws -> Bool {
-        try await blocking { [self] in
-            try database.transaction { db in
-                try db.run(
-                    """
-                    UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?,
-                                    revision = revision + 1
-                    WHERE id = ? AND revision = ?
-                    """,
-                    [
-                        .text(record.description), .text(record.state.rawValue),
-                        record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
-                        record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null,
-                        .integer(Int64(record.currentVersion)), .text(record.id.description), .integer(record.revision),
-                    ]
-                )
-                cache.withLock { $0.keys[record.id] = nil }
-                return db.changes == 1
-            }
-        }
-    }
-
-    public func destroyKeyIfDue(_ id: KeyID, now: Date) async throws -> Bool {
-        try await blocking { [self] in
-            try database.transaction { db in
-                try db.run(
-                    "DELETE FROM keys WHERE id = ? AND state = 'PendingDeletion' AND deletion_date <= ?",
-                    [.text(id.description), .real(now.timeIntervalSince1970)]
-                )
-                guard db.changes == 1 else { return false }
-                // Versions, tags and aliases go with it through ON DELETE CASCADE.
-                cache.withLock { cache in
-                    cache.keys[id] = nil
-                    cache.versions = cache.versions.filter { $0.key.keyID != id }
-                    cache.aliases = cache.aliases.filter { $0.value.targetKeyID != id }
-                }
-                return true
-            }
-        }
-    }
-
-    public func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyRecord] {
-        try await blocking { [self] in
+    public func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyID] {
+        try await blocking { [database] in
             try database.read { db in
-                let ids = try db.query(
+                try db.query(
                     "SELECT id FROM keys WHERE id > ? ORDER BY id LIMIT ?",
                     [.text(marker?.description ?? ""), .integer(Int64(limit))]
-                ) { row in row.text(0) }
-                return try ids.compactMap { raw in try KeyID(raw).flatMap { try Self.loadKey($0, db) } }
+                ) { row in KeyID(row.text(0)) }.compactMap { $0 }
             }
         }
     }
 
     public func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 try db.query(
                     "SELECT id FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ? ORDER BY deletion_date",
@@ -197,62 +104,147 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    // MARK: writes
+
+    /// Thrown inside a commit's transaction to roll it back when a condition fails.
+    private struct ConditionFailed: Error {}
+
+    public func commit(_ writes: [StoreWrite]) async throws -> Bool {
+        if writes.isEmpty { return true }
+        return try await blocking { [database] in
+            do {
+                try database.transaction { db in
+                    for write in writes { try Self.apply(write, db) }
+                }
+                return true
+            } catch is ConditionFailed {
+                return false
+            }
+        }
+    }
+
+    private static func apply(_ write: StoreWrite, _ db: Connection) throws {
+        switch write {
+        case .createKey(let record, let firstVersion):
+            do {
+                try db.run(
+                    """
+                    INSERT INTO keys (id, created_at, description, key_spec, key_usage, origin, state, deletion_date,
+                                      pending_window_days, policy, current_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(record.id.description), .real(record.createdAt.timeIntervalSince1970), .text(record.description),
+                        .text(record.keySpec.rawValue), .text(record.keyUsage.rawValue), .text(record.origin.rawValue),
+                        .text(record.state.rawValue), record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+                        record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null, .text(record.policy),
+                        .integer(Int64(record.currentVersion)),
+                    ]
+                )
+            } catch {
+                // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.
+                guard error.isConstraintViolation else { throw error }
+                throw KMSError(.alreadyExists, "Key \(record.id) already exists.")
+            }
+            try insertVersion(firstVersion, db)
+            for (position, tag) in record.tags.enumerated() {
+                try db.run(
+                    "INSERT INTO key_tags (key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+                    [.text(record.id.description), .integer(Int64(position)), .text(tag.key), .text(tag.value)]
+                )
+            }
+        case .updateKey(let record):
+            try db.run(
+                """
+                UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?,
+                                revision = revision + 1
+                WHERE id = ? AND revision = ?
+                """,
+                [
+                    .text(record.description), .text(record.state.rawValue),
+                    record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+                    record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null,
+                    .integer(Int64(record.currentVersion)), .text(record.id.description), .integer(record.revision),
+                ]
+            )
+            guard db.changes == 1 else { throw ConditionFailed() }
+        case .addKeyVersion(let version):
+            try insertVersion(version, db)
+        case .destroyKey(let id, let dueBy):
+            try db.run(
+                "DELETE FROM keys WHERE id = ? AND state = 'PendingDeletion' AND deletion_date <= ?",
+                [.text(id.description), .real(dueBy.timeIntervalSince1970)]
+            )
+            // Versions, tags and aliases go with it through ON DELETE CASCADE.
+            guard db.changes == 1 else { throw ConditionFailed() }
+        case .createAlias(let alias):
+            do {
+                try db.run(
+                    "INSERT INTO aliases (name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                    [.text(alias.name), .text(alias.targetKeyID.description), .real(alias.createdAt.timeIntervalSince1970),
+                     .real(alias.updatedAt.timeIntervalSince1970)]
+                )
+            } catch {
+                // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.
+                guard error.isConstraintViolation else { throw error }
+                throw KMSError(.alreadyExists, "An alias with the name \(alias.name) already exists")
+            }
+        case .updateAlias(let name, let targetKeyID, let updatedAt):
+            try db.run(
+                "UPDATE aliases SET key_id = ?, updated_at = ? WHERE name = ?",
+                [.text(targetKeyID.description), .real(updatedAt.timeIntervalSince1970), .text(name)]
+            )
+            guard db.changes == 1 else { throw KMSError.notFound("Alias \(name) is not found.") }
+        case .deleteAlias(let name):
+            try db.run("DELETE FROM aliases WHERE name = ?", [.text(name)])
+            guard db.changes == 1 else { throw KMSError.notFound("Alias \(name) is not found.") }
+        case .appendAuditRecord(let bytes):
+            try db.run("INSERT INTO audit_log (record) VALUES (?)", [.blob(bytes)])
+        }
+    }
+
+    private static func insertVersion(_ version: StoredKeyVersion, _ db: Connection) throws {
+        do {
+            try db.run(
+                """
+                INSERT INTO key_versions (key_id, version, key_spec, wrapping_format, wrapped_material, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [.text(version.keyID.description), .integer(Int64(version.version)), .text(version.keySpec.rawValue),
+                 .integer(Int64(version.wrappingFormat.rawValue)), .blob(version.material), .real(version.createdAt.timeIntervalSince1970)]
+            )
+        } catch {
+            // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.
+            guard error.isConstraintViolation else { throw error }
+            throw KMSError(.alreadyExists, "Key \(version.keyID) already has a version \(version.version).")
+        }
+    }
+
+    public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query(
+                    "SELECT sequence, record FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                    [.integer(sequence), .integer(Int64(limit))]
+                ) { row in StoredAuditRecord(sequence: row.int(0), bytes: row.blob(1)) }
+            }
+        }
+    }
+
     // MARK: aliases
 
-    public func createAlias(_ alias: AliasRecord) async throws {
-        try await blocking { [self] in
-            try database.transaction { db in
-                do {
-                    try db.run(
-                        "INSERT INTO aliases (name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                        [.text(alias.name), .text(alias.targetKeyID.description), .real(alias.createdAt.timeIntervalSince1970),
-                         .real(alias.updatedAt.timeIntervalSince1970)]
-                    )
-                } catch let error as SQLiteError where error.isConstraintViolation {
-                    throw KMSError(.alreadyExists, "An alias with the name \(alias.name) already exists")
-                }
-                cache.withLock { $0.aliases[alias.name] = nil }
-            }
-        }
-    }
-
-    public func updateAlias(_ alias: AliasRecord) async throws {
-        try await blocking { [self] in
-            try database.transaction { db in
-                try db.run(
-                    "UPDATE aliases SET key_id = ?, updated_at = ? WHERE name = ?",
-                    [.text(alias.targetKeyID.description), .real(alias.updatedAt.timeIntervalSince1970), .text(alias.name)]
-                )
-                guard db.changes == 1 else { throw KMSError.notFound("Alias \(alias.name) is not found.") }
-                cache.withLock { $0.aliases[alias.name] = nil }
-            }
-        }
-    }
-
-    public func deleteAlias(named name: String) async throws {
-        try await blocking { [self] in
-            try database.transaction { db in
-                try db.run("DELETE FROM aliases WHERE name = ?", [.text(name)])
-                cache.withLock { $0.aliases[name] = nil }
-            }
-        }
-    }
-
     public func alias(named name: String) async throws -> AliasRecord? {
-        if let cached = cache.withLock({ $0.aliases[name] }) { return cached }
-        return try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
-                let found = try db.query(
+                try db.query(
                     "SELECT name, key_id, created_at, updated_at FROM aliases WHERE name = ?", [.text(name)], row: Self.aliasRow
                 ).compactMap { $0 }.first
-                if let found { cache.withLock { $0.aliases[name] = found } }
-                return found
             }
         }
     }
 
     public func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 if let keyID {
                     return try db.query(
@@ -280,7 +272,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: identities
 
     public func createUser(_ user: UserRecord) async throws {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.transaction { db in
                 do {
                     try db.run("INSERT INTO users (name, created_at) VALUES (?, ?)", [.text(user.name), .real(user.createdAt.timeIntervalSince1970)])
@@ -292,7 +284,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func user(named name: String) async throws -> UserRecord? {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 try db.query("SELECT name, created_at FROM users WHERE name = ?", [.text(name)]) { row in
                     UserRecord(name: row.text(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
@@ -302,7 +294,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func listUsers() async throws -> [UserRecord] {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 try db.query("SELECT name, created_at FROM users ORDER BY name") { row in
                     UserRecord(name: row.text(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
@@ -312,7 +304,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func createAccessKey(_ key: AccessKeyRecord) async throws {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.transaction { db in
                 do {
                     try db.run(
@@ -327,7 +319,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func accessKey(_ id: String) async throws -> AccessKeyRecord? {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 try db.query("SELECT id, user_name, sealed_secret, created_at FROM access_keys WHERE id = ?", [.text(id)], row: Self.accessKeyRow).first
             }
@@ -335,7 +327,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 try db.query(
                     "SELECT id, user_name, sealed_secret, created_at FROM access_keys WHERE user_name = ? ORDER BY created_at, id",
@@ -346,7 +338,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteAccessKey(_ id: String, userName: String) async throws -> Bool {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.transaction { db in
                 try db.run("DELETE FROM access_keys WHERE id = ? AND user_name = ?", [.text(id), .text(userName)])
                 return db.changes == 1
@@ -361,7 +353,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: settings
 
     public func setting(_ name: String) async throws -> [UInt8]? {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.read { db in
                 try db.query("SELECT value FROM settings WHERE name = ?", [.text(name)]) { row in row.blob(0) }.first
             }
@@ -369,7 +361,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] {
-        try await blocking { [self] in
+        try await blocking { [database] in
             try database.transaction { db in
                 try db.run("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [.text(name), .blob(value)])
                 return try db.query("SELECT value FROM settings WHERE name = ?", [.text(name)]) { row in row.blob(0) }.first ?? value

@@ -48,6 +48,14 @@ enum SQLiteSchema {
             created_at REAL NOT NULL
         );
         """,
+        // Key versions name their key spec and how they were wrapped; versions
+        // of the first release keep format 1, whose wrapping did not bind the spec.
+        // The audit log keeps records committed with the changes they describe.
+        """
+        ALTER TABLE key_versions ADD COLUMN key_spec TEXT NOT NULL DEFAULT 'SYMMETRIC_DEFAULT';
+        ALTER TABLE key_versions ADD COLUMN wrapping_format INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE audit_log (sequence INTEGER PRIMARY KEY AUTOINCREMENT, record BLOB NOT NULL);
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

@@ -1,39 +1,109 @@
 public import Foundation
 public import KMSCore
-import KMSCrypto
+public import KMSCrypto
 public import KMSStorageSQLite
 import Synchronization
 
-/// A real SQLite store in a fresh temporary directory, a random root key and
-/// a clock the test moves by hand.
+/// A real SQLite store in a fresh temporary directory behind the same cache
+/// layer and request pipeline the server uses, a random root key, a clock the
+/// test moves by hand, and an audit sink that keeps every record.
 public final class TestEnvironment: Sendable {
+    public static let accountID = "111122223333"
+    public static let region = "us-east-1"
+
     public let directory: URL
-    public let store: SQLiteMetadataStore
+    /// The database itself, below the cache.
+    public let database: SQLiteMetadataStore
+    /// What the operations see: the database behind `CachingMetadataStore`.
+    public let store: CachingMetadataStore
+    public let rootKey: RootKey
     public let keyStore: SoftwareKeyStore
     public let environment: ServiceEnvironment
+    public let audit: RecordingAuditSink
+    public let pipeline: RequestPipeline
     public let clock: ManualClock
+    private let ownsDirectory: Bool
 
-    public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("trent-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteMetadataStore(path: directory.appendingPathComponent("trent.sqlite").path)
-        keyStore = SoftwareKeyStore(rootKey: try RootKey(rawBytes: RootKey.generateRawBytes()))
-        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
-        self.clock = clock
-        environment = ServiceEnvironment(store: store, keyStore: keyStore, accountID: "111122223333", region: "us-east-1", now: { clock.now })
+    /// A fresh environment, or with `sharing`, a second node on the same
+    /// database file and root key: its own connection, cache and pipeline, as
+    /// another server process would have.
+    public init(
+        sharing other: TestEnvironment? = nil,
+        cacheLifetime: Duration = .seconds(5),
+        authorizer: (any Authorizer)? = nil,
+        auditSink: ((any MetadataStore) -> any AuditSink)? = nil
+    ) throws {
+        if let other {
+            directory = other.directory
+            rootKey = other.rootKey
+            clock = other.clock
+            ownsDirectory = false
+        } else {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("trent-tests-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            rootKey = try RootKey(rawBytes: RootKey.generateRawBytes())
+            clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+            ownsDirectory = true
+        }
+        database = try SQLiteMetadataStore(path: directory.appendingPathComponent("trent.sqlite").path)
+        store = CachingMetadataStore(database, lifetime: cacheLifetime)
+        keyStore = SoftwareKeyStore(rootKey: rootKey)
+        environment = ServiceEnvironment(
+            store: store, keyStore: keyStore, accountID: Self.accountID, region: Self.region, now: { [clock] in clock.now }
+        )
+        audit = RecordingAuditSink(wrapping: auditSink?(store) ?? NoAuditTrail(store: store))
+        pipeline = RequestPipeline(
+            environment: environment, authorizer: authorizer ?? AccountAuthorizer(accountID: Self.accountID), auditSink: audit
+        )
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
+    }
 
     public var databasePath: String { directory.appendingPathComponent("trent.sqlite").path }
 
-    public var context: OperationContext {
-        OperationContext(environment: environment, principal: Principal(userName: "test", accessKeyID: "TEST"), requestID: "test")
+    public static let principal = Principal(userName: "test", accessKeyID: "AKIDTESTENVIRONMENT1", accountID: accountID)
+
+    public func requestContext(principal: Principal = TestEnvironment.principal) -> RequestContext {
+        RequestContext(principal: principal, requestID: UUID().uuidString.lowercased(), sourceIPAddress: "192.0.2.1", userAgent: "trent-tests", time: clock.now)
     }
 
-    public func call<Operation: KMSOperation>(_: Operation.Type, _ json: String) async throws -> Operation.Response {
+    /// Decodes `json` as the operation's request and runs it through the whole pipeline.
+    public func call<Operation: KMSOperation>(
+        _: Operation.Type, _ json: String, as principal: Principal = TestEnvironment.principal
+    ) async throws -> Operation.Response {
         let request = try JSONDecoder().decode(Operation.Request.self, from: Data(json.utf8))
-        return try await Operation.handle(request, in: context)
+        return try await pipeline.run(Operation.self, request, context: requestContext(principal: principal))
+    }
+
+    /// The raw bytes of a key version, unwrapped with the root key: for tests
+    /// that prove the bytes never reach a file.
+    public func unsafeRawMaterial(of version: StoredKeyVersion) throws -> [UInt8] {
+        let material = try rootKey.unwrap(
+            version.material, format: version.wrappingFormat, spec: version.keySpec, keyID: version.keyID.uuid, version: version.version
+        )
+        switch material {
+        case .symmetric(let symmetric): return symmetric.withUnsafeBytes { Array($0) }
+        }
+    }
+}
+
+/// Keeps every audit record in memory, in order, and passes the commit on.
+public final class RecordingAuditSink: AuditSink {
+    public let next: any AuditSink
+    private let recorded = Mutex<[AuditEvent]>([])
+
+    public init(wrapping next: any AuditSink) {
+        self.next = next
+    }
+
+    public var events: [AuditEvent] { recorded.withLock { $0 } }
+
+    public func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool {
+        let committed = try await next.commit(writes, recording: event)
+        if committed { recorded.withLock { $0.append(event) } }
+        return committed
     }
 }
 

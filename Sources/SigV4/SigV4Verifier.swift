@@ -18,10 +18,10 @@ public struct SigV4Verifier: Sendable {
 
     /// Verifies header-based auth (`Authorization: AWS4-HMAC-SHA256 …`) or, when
     /// there is no `Authorization` header, presigned query auth (`X-Amz-Signature`).
-    /// Returns the verified access key id.
-    public func verify(
-        _ request: SigV4Request, body: [UInt8], now: Date, credentials: some SigV4CredentialProvider
-    ) async throws(SigV4Error) -> String {
+    /// Returns the identity of the access key that signed the request.
+    public func verify<Provider: SigV4CredentialProvider>(
+        _ request: SigV4Request, body: [UInt8], now: Date, credentials: Provider
+    ) async throws(SigV4Error) -> Provider.Identity {
         let parameters: SignatureParameters
         if let authorization = request.firstValue(ofHeader: "authorization") {
             parameters = try AuthorizationHeader.parse(authorization)
@@ -61,14 +61,15 @@ public struct SigV4Verifier: Sendable {
             throw .invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")
         }
 
-        let secret: String?
+        let found: SigV4Credential<Provider.Identity>?
         do {
-            secret = try await credentials.secretAccessKey(for: credential.accessKeyID)
+            found = try await credentials.credential(for: credential.accessKeyID)
         } catch {
             // Fail closed: a lookup that cannot complete must not authenticate anyone.
             throw .credentialLookupFailed
         }
-        guard let secret else { throw .invalidSecurityToken }
+        guard let found else { throw .invalidSecurityToken }
+        let secret = found.secretAccessKey
 
         let canonicalRequest = SigV4.canonicalRequestBytes(
             request, signedHeaders: signedHeaders, payloadHash: payloadHash, normalizePath: true)
@@ -77,7 +78,7 @@ public struct SigV4Verifier: Sendable {
         let signingKey = keyCache.signingKey(accessKeyID: credential.accessKeyID, secret: secret, date: credential.date)
         let expected = SigV4.signature(signingKey: signingKey, stringToSign: stringToSign)
         guard constantTimeEquals(expected.utf8, parameters.signature.utf8) else { throw .signatureMismatch }
-        return credential.accessKeyID
+        return found.identity
     }
 
     /// The request timestamp and, for header auth, the name of the header it came from.

@@ -1,5 +1,6 @@
 import Foundation
 import KMSCore
+import KMSCrypto
 import Testing
 
 @Suite("Key lifecycle state machine")

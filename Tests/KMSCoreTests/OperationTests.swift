@@ -78,36 +78,14 @@ struct OperationTests {
         let read = try #require(try await env.store.key(id))
         var first = read
         first.state = .disabled
-        #expect(try await env.store.updateKey(first))
+        #expect(try await env.store.commit([.updateKey(first)]))
         var second = read
         second.description = "written from a stale read"
-        #expect(try await env.store.updateKey(second) == false)
+        #expect(try await env.store.commit([.updateKey(second)]) == false)
         let stored = try #require(try await env.store.key(id))
         #expect(stored.state == .disabled)
         #expect(stored.description == "test")
         #expect(stored.revision == read.revision + 1)
-    }
-
-    @Test func concurrentStateChangesStayConsistent() async throws {
-        let keyID = try await createKey()
-        let environment = env
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for round in 0..<40 {
-                group.addTask {
-                    // Each may legitimately fail with a state error; none may corrupt the record.
-                    switch round % 4 {
-                    case 0: _ = try? await environment.call(DisableKey.self, #"{"KeyId":"\#(keyID)"}"#)
-                    case 1: _ = try? await environment.call(EnableKey.self, #"{"KeyId":"\#(keyID)"}"#)
-                    case 2: _ = try? await environment.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
-                    default: _ = try? await environment.call(CancelKeyDeletion.self, #"{"KeyId":"\#(keyID)"}"#)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        let metadata = try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata
-        #expect((metadata.KeyState == "PendingDeletion") == (metadata.DeletionDate != nil))
-        #expect(metadata.Enabled == (metadata.KeyState == "Enabled"))
     }
 
     @Test func listKeysPaginates() async throws {
@@ -166,8 +144,8 @@ struct OperationTests {
         var materials: [[UInt8]] = []
         for _ in 0..<10 {
             let id = try #require(KeyID(try await createKey()))
-            let wrapped = try #require(try await env.store.keyVersion(id, version: 1))
-            materials.append(try env.keyStore.material(of: wrapped).withUnsafeBytes { Array($0) })
+            let stored = try #require(try await env.store.keyVersion(id, version: 1))
+            materials.append(try env.unsafeRawMaterial(of: stored))
         }
         var files: [[UInt8]] = []
         for suffix in ["", "-wal"] {

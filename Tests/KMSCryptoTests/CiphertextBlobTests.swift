@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Ciphertext blob format v1")
 struct CiphertextBlobTests {
-    static let material = try! KeyMaterial(unsafeRawBytes: [UInt8](repeating: 7, count: 32))
+    static let material = try! SymmetricKeyMaterial(unsafeRawBytes: [UInt8](repeating: 7, count: 32))
     static let keyID = UUID()
 
     static func sealHello(context: [String: String] = ["purpose": "test", "tenant": "a"]) throws -> [UInt8] {
@@ -60,7 +60,7 @@ struct CiphertextBlobTests {
     @Test func wrongKeyMaterialIsRejected() throws {
         let blob = try CiphertextBlob(parsing: try Self.sealHello())
         #expect(throws: KMSCryptoError.invalidCiphertext) {
-            try SymmetricEnvelope.open(blob, material: KeyMaterial.generate(), context: ["purpose": "test", "tenant": "a"])
+            try SymmetricEnvelope.open(blob, material: SymmetricKeyMaterial.generate(), context: ["purpose": "test", "tenant": "a"])
         }
     }
 

@@ -27,7 +27,7 @@ struct CiphertextFormatVectorTests {
 
     @Test(arguments: vectors)
     func sealMatchesReferenceBytes(_ vector: Vector) throws {
-        let material = try KeyMaterial(unsafeRawBytes: hex(vector.material))
+        let material = try SymmetricKeyMaterial(unsafeRawBytes: hex(vector.material))
         let blob = try SymmetricEnvelope.seal(
             hex(vector.plaintext), keyID: UUID(uuidString: vector.keyId)!, keyVersion: vector.keyVersion,
             material: material, context: vector.context, salt: hex(vector.salt), nonce: hex(vector.nonce)
@@ -37,7 +37,7 @@ struct CiphertextFormatVectorTests {
 
     @Test(arguments: vectors)
     func referenceBytesOpen(_ vector: Vector) throws {
-        let material = try KeyMaterial(unsafeRawBytes: hex(vector.material))
+        let material = try SymmetricKeyMaterial(unsafeRawBytes: hex(vector.material))
         let blob = try CiphertextBlob(parsing: hex(vector.blob))
         #expect(blob.keyID == UUID(uuidString: vector.keyId))
         #expect(blob.keyVersion == vector.keyVersion)

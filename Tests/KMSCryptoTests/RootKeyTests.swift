@@ -7,23 +7,33 @@ import Testing
 struct RootKeyTests {
     let rootKey = try! RootKey(rawBytes: RootKey.generateRawBytes())
 
+    func rawBytes(_ material: KeyMaterial) -> [UInt8] {
+        switch material {
+        case .symmetric(let symmetric): symmetric.withUnsafeBytes { Array($0) }
+        }
+    }
+
+    func unwrap(_ wrapped: [UInt8], with root: RootKey? = nil, keyID: UUID, version: UInt32) throws -> KeyMaterial {
+        try (root ?? rootKey).unwrap(wrapped, format: .current, spec: .symmetricDefault, keyID: keyID, version: version)
+    }
+
     @Test func wrapsAndUnwrapsKeyVersions() throws {
-        let material = KeyMaterial.generate()
+        let material = KeyMaterial.generate(.symmetricDefault)
         let id = UUID()
         let wrapped = try rootKey.wrap(material, keyID: id, version: 1)
-        let unwrapped = try rootKey.unwrap(wrapped, keyID: id, version: 1)
-        #expect(unwrapped.withUnsafeBytes { Array($0) } == material.withUnsafeBytes { Array($0) })
-        let raw = material.withUnsafeBytes { Array($0) }
-        #expect(!wrapped.contains(subsequence: raw))
+        let unwrapped = try unwrap(wrapped, keyID: id, version: 1)
+        #expect(unwrapped.spec == .symmetricDefault)
+        #expect(rawBytes(unwrapped) == rawBytes(material))
+        #expect(!wrapped.contains(subsequence: rawBytes(material)))
     }
 
     @Test func wrappedMaterialIsBoundToKeyAndVersion() throws {
         let id = UUID()
-        let wrapped = try rootKey.wrap(KeyMaterial.generate(), keyID: id, version: 1)
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try rootKey.unwrap(wrapped, keyID: id, version: 2) }
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try rootKey.unwrap(wrapped, keyID: UUID(), version: 1) }
+        let wrapped = try rootKey.wrap(KeyMaterial.generate(.symmetricDefault), keyID: id, version: 1)
+        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try unwrap(wrapped, keyID: id, version: 2) }
+        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try unwrap(wrapped, keyID: UUID(), version: 1) }
         let otherRoot = try RootKey(rawBytes: RootKey.generateRawBytes())
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try otherRoot.unwrap(wrapped, keyID: id, version: 1) }
+        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try unwrap(wrapped, with: otherRoot, keyID: id, version: 1) }
     }
 
     @Test func sealedSecretsAreBoundToPurpose() throws {
@@ -37,8 +47,11 @@ struct RootKeyTests {
     }
 
     @Test func keyMaterialNeverPrintsItsBytes() {
-        let material = KeyMaterial.generate()
+        let material = SymmetricKeyMaterial.generate()
         #expect(String(describing: material) == "KeyMaterial(redacted)")
         #expect(String(reflecting: material) == "KeyMaterial(redacted)")
+        let typed = KeyMaterial.symmetric(material)
+        #expect(String(describing: typed) == "KeyMaterial(SYMMETRIC_DEFAULT, redacted)")
+        #expect(String(reflecting: typed) == "KeyMaterial(SYMMETRIC_DEFAULT, redacted)")
     }
 }

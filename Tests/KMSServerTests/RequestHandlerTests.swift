@@ -22,10 +22,13 @@ struct RequestHandlerTests {
 
     init() async throws {
         env = try TestEnvironment()
-        let identities = Identities(store: env.store, keyStore: env.keyStore, now: { [clock = env.clock] in clock.now })
+        let identities = Identities(
+            store: env.store, sealer: SecretSealer(rootKey: env.rootKey), accountID: TestEnvironment.accountID,
+            now: { [clock = env.clock] in clock.now }
+        )
         try await identities.createUser(named: "root", accessKeyID: Self.accessKeyID, secret: Self.secret)
         handler = KMSRequestHandler(
-            dispatcher: OperationDispatcher(environment: env.environment),
+            pipeline: env.pipeline,
             verifier: SigV4Verifier(region: "us-east-1", service: "kms"),
             credentials: CredentialCache(identities: identities, lifetime: .seconds(30)),
             now: { [clock = env.clock] in clock.now },
@@ -51,7 +54,7 @@ struct RequestHandlerTests {
         var fields = HTTPFields()
         for (name, value) in wire.headers where name != "host" { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         let head = HTTPRequest(method: .post, scheme: "http", authority: "kms.test", path: "/", headerFields: fields)
-        let response = await handler.handle(Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: bytes))))
+        let response = await handler.handle(Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: bytes))), remoteAddress: "192.0.2.7")
         let collector = Collector()
         try await response.body.write(collector)
         let data = collector.bytes
@@ -104,16 +107,73 @@ struct RequestHandlerTests {
         #expect((reply.json["message"] as? String)?.contains("Value null at 'keyId'") == true)
     }
 
-    @Test func oversizedBodyIsRejectedWithoutReadingIt() async throws {
+    @Test func oversizedBodyIsStillRejectedWhileReading() async throws {
         let reply = try await send("Encrypt", String(repeating: " ", count: KMSRequestHandler.maximumBodySize + 1))
         #expect(reply.status == .badRequest)
         #expect(reply.type == "ValidationException")
+    }
+
+    /// A declared Content-Length over the limit is refused from the headers
+    /// alone: the body, whose stream records any read, is never touched.
+    @Test func oversizedBodyIsRejectedWithoutReadingIt() async throws {
+        let body = Array("{}".utf8)
+        let signer = SigV4Signer(credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret), region: "us-east-1", service: "kms")
+        let wire = signer.sign(SigV4Request(method: "POST", path: "/", query: "", headers: [
+            ("host", "kms.test"), ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "TrentService.ListKeys"),
+        ]), body: body, date: env.clock.now)
+        var fields = HTTPFields()
+        for (name, value) in wire.headers where name != "host" { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        fields[.contentLength] = String(KMSRequestHandler.maximumBodySize + 1)
+        let head = HTTPRequest(method: .post, scheme: "http", authority: "kms.test", path: "/", headerFields: fields)
+        let stream = WatchedBody(bytes: body)
+        let response = await handler.handle(Request(head: head, body: RequestBody(asyncSequence: stream)), remoteAddress: nil)
+        let collector = Collector()
+        try await response.body.write(collector)
+        let json = try JSONSerialization.jsonObject(with: Data(collector.bytes)) as? [String: Any]
+        #expect(response.status == .badRequest)
+        #expect(json?["__type"] as? String == "ValidationException")
+        #expect((json?["message"] as? String)?.contains("exceeds the limit") == true)
+        #expect(stream.wasRead == false, "the body was read although Content-Length already exceeded the limit")
     }
 
     @Test func onlyInternalFailuresAreServerErrors() {
         for code in KMSError.Code.allCases {
             let isServerError = code.httpStatus.code >= 500
             #expect(isServerError == (code == .internalFailure), "\(code)")
+        }
+    }
+}
+
+/// A request body that records whether anyone started reading it.
+struct WatchedBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let bytes: [UInt8]
+    private let box: Box
+
+    final class Box: Sendable {
+        let read = Mutex(false)
+    }
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.box = Box()
+    }
+
+    var wasRead: Bool { box.read.withLock { $0 } }
+
+    func makeAsyncIterator() -> Iterator { Iterator(bytes: bytes, box: box) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var bytes: [UInt8]?
+        let box: Box
+        init(bytes: [UInt8], box: Box) {
+            self.bytes = bytes
+            self.box = box
+        }
+        mutating func next() async throws -> ByteBuffer? {
+            box.read.withLock { $0 = true }
+            defer { bytes = nil }
+            return bytes.map { ByteBuffer(bytes: $0) }
         }
     }
 }

@@ -33,14 +33,14 @@ import Testing
 
     private func verify(
         _ request: SigV4Request, body: [UInt8] = body, now: Date = signedAt,
-        credentials: some SigV4CredentialProvider
+        credentials: some SigV4CredentialProvider<String>
     ) async throws(SigV4Error) -> String {
         try await verifier.verify(request, body: body, now: now, credentials: credentials)
     }
 
     private func expectError(
         _ code: SigV4Error.Code, _ request: SigV4Request, body: [UInt8] = body, now: Date = signedAt,
-        credentials: any SigV4CredentialProvider = StaticCredentials([accessKeyID: secret]),
+        credentials: any SigV4CredentialProvider<String> = StaticCredentials([accessKeyID: secret]),
         messageContains: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async {

@@ -1,20 +1,22 @@
 import Foundation
 import SigV4
 
-/// Returns fixed secrets; nil for unknown access keys.
+/// Returns fixed secrets, with the access key ID as the identity; nil for unknown access keys.
 struct StaticCredentials: SigV4CredentialProvider {
     let secrets: [String: String]
 
     init(_ secrets: [String: String]) { self.secrets = secrets }
 
-    func secretAccessKey(for accessKeyID: String) async throws -> String? { secrets[accessKeyID] }
+    func credential(for accessKeyID: String) async throws -> SigV4Credential<String>? {
+        secrets[accessKeyID].map { SigV4Credential(secretAccessKey: $0, identity: accessKeyID) }
+    }
 }
 
 /// A credential store that is down.
 struct FailingCredentials: SigV4CredentialProvider {
     struct Unavailable: Error {}
 
-    func secretAccessKey(for accessKeyID: String) async throws -> String? { throw Unavailable() }
+    func credential(for accessKeyID: String) async throws -> SigV4Credential<String>? { throw Unavailable() }
 }
 
 /// Parses the raw HTTP/1.1 requests of the test suite: `METHOD target HTTP/1.1`,

@@ -1,14 +1,18 @@
 import Foundation
+import KMSCrypto
 public import KMSProtocol
 
 public enum CreateKey: KMSOperation {
     public static let name = OperationName.CreateKey
     static let maximumTags = 50
 
-    public static func handle(_ request: CreateKeyRequest, in context: OperationContext) async throws(KMSError) -> CreateKeyResponse {
-        let env = context.environment
-        let spec = try keySpec(request)
-        let usage = try keyUsage(request.KeyUsage)
+    public static let action = KMSAction("kms:CreateKey")
+    public static let readOnly = false
+    public static let keys: [KeySlot<CreateKeyRequest>] = []
+
+    public static func validate(_ request: CreateKeyRequest) throws(KMSError) {
+        _ = try keySpec(request)
+        _ = try keyUsage(request.KeyUsage)
         try origin(request.Origin)
         if request.CustomKeyStoreId != nil || request.XksKeyId != nil {
             throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
@@ -16,21 +20,43 @@ public enum CreateKey: KMSOperation {
         if request.MultiRegion == true {
             throw KMSError.unsupported("Multi-Region keys are not supported by Trent yet.")
         }
-        let description = request.Description ?? ""
-        try Validate.length(description, field: "description", in: 0...8192)
-        let policy = try request.Policy.map { (policy) throws(KMSError) in try validatePolicy(policy) }
-            ?? defaultPolicy(accountID: env.accountID)
-        let tags = try validateTags(request.Tags ?? [])
+        try Validate.length(request.Description ?? "", field: "description", in: 0...8192)
+        if let policy = request.Policy { try validatePolicy(policy) }
+        _ = try validateTags(request.Tags ?? [])
+    }
 
+    public static func auditParameters(_ request: CreateKeyRequest) -> AuditFields {
+        AuditFields([
+            "description": request.Description.map(AuditValue.string),
+            "keyUsage": .string(request.KeyUsage ?? KeyUsage.encryptDecrypt.rawValue),
+            "keySpec": .string(request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue),
+            "origin": .string(request.Origin ?? KeyOrigin.awsKMS.rawValue),
+            "policy": request.Policy.map(AuditValue.string),
+            "bypassPolicyLockoutSafetyCheck": request.BypassPolicyLockoutSafetyCheck.map(AuditValue.bool),
+            "customKeyStoreId": request.CustomKeyStoreId.map(AuditValue.string),
+            "multiRegion": request.MultiRegion.map(AuditValue.bool),
+            "tags": request.Tags.map { tags in
+                .list(tags.map { .fields(["tagKey": .string($0.TagKey), "tagValue": .string($0.TagValue)]) })
+            },
+        ])
+    }
+
+    public static func auditResponse(_ response: CreateKeyResponse, in environment: ServiceEnvironment) -> AuditFields? {
+        ["keyMetadata": .fields(response.KeyMetadata.auditFields)]
+    }
+
+    public static func perform(_ request: CreateKeyRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<CreateKeyResponse> {
+        let env = context.environment
+        let spec = try keySpec(request)
         let now = env.now()
         let id = KeyID.generate()
-        let firstVersion = try env.keyStore.generateVersion(of: id, version: 1, now: now)
+        let firstVersion = try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
         let record = KeyRecord(
-            id: id, createdAt: now, description: description, keySpec: spec, keyUsage: usage, origin: .awsKMS,
-            state: .enabled, policy: policy, currentVersion: 1, tags: tags
+            id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage),
+            origin: .awsKMS, state: .enabled, policy: request.Policy ?? defaultPolicy(accountID: env.accountID),
+            currentVersion: 1, tags: try validateTags(request.Tags ?? [])
         )
-        try await env.storage { try await $0.createKey(record, firstVersion: firstVersion) }
-        return CreateKeyResponse(KeyMetadata: record.metadata(in: env))
+        return Outcome(CreateKeyResponse(KeyMetadata: record.metadata(in: env)), writes: [.createKey(record, firstVersion: firstVersion)])
     }
 
     private static func keySpec(_ request: CreateKeyRequest) throws(KMSError) -> KeySpec {
@@ -69,15 +95,17 @@ public enum CreateKey: KMSOperation {
     }
 
     /// The policy is stored for the authorization issue to evaluate; for now it
-    /// must at least be a JSON object within AWS's size limit.
-    private static func validatePolicy(_ policy: String) throws(KMSError) -> String {
+    /// must at least be a JSON object within AWS's size limit and pattern.
+    private static func validatePolicy(_ policy: String) throws(KMSError) {
         try Validate.length(policy, field: "policy", in: 1...131_072)
+        try Validate.pattern(
+            policy, field: "policy", allowed: [0x09...0x0A, 0x0D...0x0D, 0x20...0xFF], pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
+        )
         guard let data = policy.data(using: .utf8),
               (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
         else {
             throw KMSError(.malformedPolicyDocument, "The new key policy is not a valid JSON policy document.")
         }
-        return policy
     }
 
     static func defaultPolicy(accountID: String) -> String {

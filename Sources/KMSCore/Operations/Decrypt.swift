@@ -2,15 +2,33 @@ public import KMSProtocol
 
 public enum Decrypt: KMSOperation {
     public static let name = OperationName.Decrypt
+    public static let action = KMSAction("kms:Decrypt")
+    public static let readOnly = true
+    public static let keys: [KeySlot<DecryptRequest>] = [
+        KeySlot(.ciphertext(\.CiphertextBlob, keyHint: \.KeyId), action: action, access: .cryptographic,
+                usages: [.encryptDecrypt], algorithm: .encryption(\.EncryptionAlgorithm)),
+    ]
 
-    public static func handle(_ request: DecryptRequest, in context: OperationContext) async throws(KMSError) -> DecryptResponse {
-        let env = context.environment
+    public static func validate(_ request: DecryptRequest) throws(KMSError) {
+        try Validate.byteCount(request.CiphertextBlob, field: "ciphertextBlob", in: 1...6144)
         try Validate.grantTokens(request.GrantTokens)
         try Validate.noRecipient(request.Recipient != nil)
-        let (record, plaintext) = try await env.decrypt(request.CiphertextBlob, context: request.EncryptionContext ?? [:], expectedKey: request.KeyId)
-        let algorithm = try Validate.symmetricAlgorithm(request.EncryptionAlgorithm, arn: env.keyARN(record.id))
-        try Validate.dryRun(request.DryRun)
+        try Validate.encryptionAlgorithm(request.EncryptionAlgorithm, field: "encryptionAlgorithm")
+    }
+
+    public static func auditParameters(_ request: DecryptRequest) -> AuditFields {
+        AuditFields([
+            "keyId": request.KeyId.map(AuditValue.string),
+            "encryptionContext": request.EncryptionContext.map(AuditValue.init),
+            "encryptionAlgorithm": .string(request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"),
+            "dryRun": request.DryRun.map(AuditValue.bool),
+        ])
+    }
+
+    public static func perform(_ request: DecryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<DecryptResponse> {
+        let key = keys[.key]
+        let plaintext = try await context.environment.decrypt(key, context: request.EncryptionContext ?? [:])
         // The full ARN, not the bare ID: the AWS Encryption SDK matches on it.
-        return DecryptResponse(KeyId: env.keyARN(record.id), Plaintext: plaintext, EncryptionAlgorithm: algorithm)
+        return Outcome(DecryptResponse(KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"))
     }
 }

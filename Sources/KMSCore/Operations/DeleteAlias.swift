@@ -2,14 +2,21 @@ public import KMSProtocol
 
 public enum DeleteAlias: KMSOperation {
     public static let name = OperationName.DeleteAlias
+    public static let action = KMSAction("kms:DeleteAlias")
+    public static let readOnly = false
+    public static let keys: [KeySlot<DeleteAliasRequest>] = [
+        KeySlot(.aliasTarget(\.AliasName), action: action, access: .readOnly),
+    ]
 
-    public static func handle(_ request: DeleteAliasRequest, in context: OperationContext) async throws(KMSError) -> Empty {
-        let env = context.environment
+    public static func validate(_ request: DeleteAliasRequest) throws(KMSError) {
         try AliasName.validateForWrite(request.AliasName)
-        guard try await env.storage({ try await $0.alias(named: request.AliasName) }) != nil else {
-            throw KMSError.notFound("Alias \(env.aliasARN(request.AliasName)) is not found.")
-        }
-        try await env.storage { try await $0.deleteAlias(named: request.AliasName) }
-        return Empty()
+    }
+
+    public static func auditParameters(_ request: DeleteAliasRequest) -> AuditFields {
+        ["aliasName": .string(request.AliasName)]
+    }
+
+    public static func perform(_ request: DeleteAliasRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<Empty> {
+        Outcome(Empty(), writes: [.deleteAlias(named: request.AliasName)])
     }
 }

@@ -2,10 +2,21 @@ public import KMSProtocol
 
 public enum DescribeKey: KMSOperation {
     public static let name = OperationName.DescribeKey
+    public static let action = KMSAction("kms:DescribeKey")
+    public static let readOnly = true
+    public static let keys: [KeySlot<DescribeKeyRequest>] = [
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .readOnly),
+    ]
 
-    public static func handle(_ request: DescribeKeyRequest, in context: OperationContext) async throws(KMSError) -> DescribeKeyResponse {
+    public static func validate(_ request: DescribeKeyRequest) throws(KMSError) {
         try Validate.grantTokens(request.GrantTokens)
-        let record = try await context.environment.resolveKey(request.KeyId)
-        return DescribeKeyResponse(KeyMetadata: record.metadata(in: context.environment))
+    }
+
+    public static func auditParameters(_ request: DescribeKeyRequest) -> AuditFields {
+        ["keyId": .string(request.KeyId)]
+    }
+
+    public static func perform(_ request: DescribeKeyRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<DescribeKeyResponse> {
+        Outcome(DescribeKeyResponse(KeyMetadata: keys[.key].record.metadata(in: context.environment)))
     }
 }

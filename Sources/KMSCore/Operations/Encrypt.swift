@@ -2,15 +2,31 @@ public import KMSProtocol
 
 public enum Encrypt: KMSOperation {
     public static let name = OperationName.Encrypt
+    public static let action = KMSAction("kms:Encrypt")
+    public static let readOnly = true
+    public static let keys: [KeySlot<EncryptRequest>] = [
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic,
+                usages: [.encryptDecrypt], algorithm: .encryption(\.EncryptionAlgorithm)),
+    ]
 
-    public static func handle(_ request: EncryptRequest, in context: OperationContext) async throws(KMSError) -> EncryptResponse {
-        let env = context.environment
+    public static func validate(_ request: EncryptRequest) throws(KMSError) {
         try Validate.byteCount(request.Plaintext, field: "plaintext", in: 1...4096)
         try Validate.grantTokens(request.GrantTokens)
-        let record = try await env.resolveKey(request.KeyId)
-        let algorithm = try Validate.symmetricAlgorithm(request.EncryptionAlgorithm, arn: env.keyARN(record.id))
-        let ciphertext = try await env.encrypt(request.Plaintext, under: record, context: request.EncryptionContext ?? [:])
-        try Validate.dryRun(request.DryRun)
-        return EncryptResponse(CiphertextBlob: ciphertext, KeyId: env.keyARN(record.id), EncryptionAlgorithm: algorithm)
+        try Validate.encryptionAlgorithm(request.EncryptionAlgorithm, field: "encryptionAlgorithm")
+    }
+
+    public static func auditParameters(_ request: EncryptRequest) -> AuditFields {
+        AuditFields([
+            "keyId": .string(request.KeyId),
+            "encryptionContext": request.EncryptionContext.map(AuditValue.init),
+            "encryptionAlgorithm": .string(request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"),
+            "dryRun": request.DryRun.map(AuditValue.bool),
+        ])
+    }
+
+    public static func perform(_ request: EncryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<EncryptResponse> {
+        let key = keys[.key]
+        let ciphertext = try await context.environment.encrypt(request.Plaintext, under: key, context: request.EncryptionContext ?? [:])
+        return Outcome(EncryptResponse(CiphertextBlob: ciphertext, KeyId: key.arn, EncryptionAlgorithm: request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"))
     }
 }

@@ -4,16 +4,32 @@ public import KMSProtocol
 
 public enum GenerateDataKey: KMSOperation {
     public static let name = OperationName.GenerateDataKey
+    public static let action = KMSAction("kms:GenerateDataKey")
+    public static let readOnly = true
+    public static let keys: [KeySlot<GenerateDataKeyRequest>] = [
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic, usages: [.encryptDecrypt]),
+    ]
 
-    public static func handle(_ request: GenerateDataKeyRequest, in context: OperationContext) async throws(KMSError) -> GenerateDataKeyResponse {
-        let env = context.environment
-        let size = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
+    public static func validate(_ request: GenerateDataKeyRequest) throws(KMSError) {
+        _ = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
         try Validate.grantTokens(request.GrantTokens)
         try Validate.noRecipient(request.Recipient != nil)
-        let record = try await env.resolveKey(request.KeyId)
+    }
+
+    public static func auditParameters(_ request: GenerateDataKeyRequest) -> AuditFields {
+        DataKeySize.auditParameters(
+            keyId: request.KeyId, context: request.EncryptionContext, keySpec: request.KeySpec,
+            numberOfBytes: request.NumberOfBytes, dryRun: request.DryRun
+        )
+    }
+
+    public static func perform(
+        _ request: GenerateDataKeyRequest, keys: ResolvedKeys, in context: OperationContext
+    ) async throws(KMSError) -> Outcome<GenerateDataKeyResponse> {
+        let key = keys[.key]
+        let size = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
         let dataKey = Data(secureRandomBytes(count: size))
-        let ciphertext = try await env.encrypt(dataKey, under: record, context: request.EncryptionContext ?? [:])
-        try Validate.dryRun(request.DryRun)
-        return GenerateDataKeyResponse(CiphertextBlob: ciphertext, Plaintext: dataKey, KeyId: env.keyARN(record.id))
+        let ciphertext = try await context.environment.encrypt(dataKey, under: key, context: request.EncryptionContext ?? [:])
+        return Outcome(GenerateDataKeyResponse(CiphertextBlob: ciphertext, Plaintext: dataKey, KeyId: key.arn))
     }
 }

@@ -4,16 +4,32 @@ public import KMSProtocol
 
 public enum GenerateDataKeyWithoutPlaintext: KMSOperation {
     public static let name = OperationName.GenerateDataKeyWithoutPlaintext
+    public static let action = KMSAction("kms:GenerateDataKeyWithoutPlaintext")
+    public static let readOnly = true
+    public static let keys: [KeySlot<GenerateDataKeyWithoutPlaintextRequest>] = [
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic, usages: [.encryptDecrypt]),
+    ]
 
-    public static func handle(
-        _ request: GenerateDataKeyWithoutPlaintextRequest, in context: OperationContext
-    ) async throws(KMSError) -> GenerateDataKeyWithoutPlaintextResponse {
-        let env = context.environment
-        let size = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
+    public static func validate(_ request: GenerateDataKeyWithoutPlaintextRequest) throws(KMSError) {
+        _ = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
         try Validate.grantTokens(request.GrantTokens)
-        let record = try await env.resolveKey(request.KeyId)
-        let ciphertext = try await env.encrypt(Data(secureRandomBytes(count: size)), under: record, context: request.EncryptionContext ?? [:])
-        try Validate.dryRun(request.DryRun)
-        return GenerateDataKeyWithoutPlaintextResponse(CiphertextBlob: ciphertext, KeyId: env.keyARN(record.id))
+    }
+
+    public static func auditParameters(_ request: GenerateDataKeyWithoutPlaintextRequest) -> AuditFields {
+        DataKeySize.auditParameters(
+            keyId: request.KeyId, context: request.EncryptionContext, keySpec: request.KeySpec,
+            numberOfBytes: request.NumberOfBytes, dryRun: request.DryRun
+        )
+    }
+
+    public static func perform(
+        _ request: GenerateDataKeyWithoutPlaintextRequest, keys: ResolvedKeys, in context: OperationContext
+    ) async throws(KMSError) -> Outcome<GenerateDataKeyWithoutPlaintextResponse> {
+        let key = keys[.key]
+        let size = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
+        let ciphertext = try await context.environment.encrypt(
+            Data(secureRandomBytes(count: size)), under: key, context: request.EncryptionContext ?? [:]
+        )
+        return Outcome(GenerateDataKeyWithoutPlaintextResponse(CiphertextBlob: ciphertext, KeyId: key.arn))
     }
 }

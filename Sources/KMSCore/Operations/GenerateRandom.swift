@@ -4,8 +4,11 @@ public import KMSProtocol
 
 public enum GenerateRandom: KMSOperation {
     public static let name = OperationName.GenerateRandom
+    public static let action = KMSAction("kms:GenerateRandom")
+    public static let readOnly = true
+    public static let keys: [KeySlot<GenerateRandomRequest>] = []
 
-    public static func handle(_ request: GenerateRandomRequest, in context: OperationContext) async throws(KMSError) -> GenerateRandomResponse {
+    public static func validate(_ request: GenerateRandomRequest) throws(KMSError) {
         guard let count = request.NumberOfBytes else {
             throw KMSError.validation("1 validation error detected: Value null at 'numberOfBytes' failed to satisfy constraint: Member must not be null")
         }
@@ -14,6 +17,20 @@ public enum GenerateRandom: KMSOperation {
             throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
         }
         try Validate.noRecipient(request.Recipient != nil)
-        return GenerateRandomResponse(Plaintext: Data(secureRandomBytes(count: count)))
+    }
+
+    public static func auditParameters(_ request: GenerateRandomRequest) -> AuditFields {
+        AuditFields([
+            "numberOfBytes": request.NumberOfBytes.map(AuditValue.int),
+            "customKeyStoreId": request.CustomKeyStoreId.map(AuditValue.string),
+        ])
+    }
+
+    public static func perform(
+        _ request: GenerateRandomRequest, keys: ResolvedKeys, in context: OperationContext
+    ) async throws(KMSError) -> Outcome<GenerateRandomResponse> {
+        // validate() has checked that it is present and in range.
+        let count = request.NumberOfBytes ?? 0
+        return Outcome(GenerateRandomResponse(Plaintext: Data(secureRandomBytes(count: count))))
     }
 }

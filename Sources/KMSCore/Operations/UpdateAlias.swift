@@ -2,24 +2,29 @@ public import KMSProtocol
 
 public enum UpdateAlias: KMSOperation {
     public static let name = OperationName.UpdateAlias
+    public static let action = KMSAction("kms:UpdateAlias")
+    public static let readOnly = false
+    public static let keys: [KeySlot<UpdateAliasRequest>] = [
+        KeySlot(.aliasTarget(\.AliasName), role: .currentTarget, action: action, access: .readOnly),
+        KeySlot(.field(\.TargetKeyId, name: "targetKeyId", aliases: false), action: action, access: .management),
+    ]
 
-    public static func handle(_ request: UpdateAliasRequest, in context: OperationContext) async throws(KMSError) -> Empty {
-        let env = context.environment
+    public static func validate(_ request: UpdateAliasRequest) throws(KMSError) {
         try AliasName.validateForWrite(request.AliasName)
-        guard var alias = try await env.storage({ try await $0.alias(named: request.AliasName) }) else {
-            throw KMSError.notFound("Alias \(env.aliasARN(request.AliasName)) is not found.")
-        }
-        let target = try await env.resolveKey(request.TargetKeyId, field: "targetKeyId", allowAlias: false)
-        try KeyLifecycle.check(.management, target, arn: env.keyARN(target.id))
+    }
+
+    public static func auditParameters(_ request: UpdateAliasRequest) -> AuditFields {
+        ["aliasName": .string(request.AliasName), "targetKeyId": .string(request.TargetKeyId)]
+    }
+
+    public static func perform(_ request: UpdateAliasRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<Empty> {
+        let current = keys[.currentTarget].record
+        let target = keys[.key].record
         // An alias may only move between keys of the same type and usage, so
         // that code using it keeps working.
-        if let current = try await env.storage({ try await $0.key(alias.targetKeyID) }),
-           current.keySpec != target.keySpec || current.keyUsage != target.keyUsage {
+        guard current.keySpec == target.keySpec, current.keyUsage == target.keyUsage else {
             throw KMSError.validation("The new target key must have the same key spec and key usage as the current one.")
         }
-        alias.targetKeyID = target.id
-        alias.updatedAt = env.now()
-        try await env.storage { try await $0.updateAlias(alias) }
-        return Empty()
+        return Outcome(Empty(), writes: [.updateAlias(named: request.AliasName, targetKeyID: target.id, updatedAt: context.environment.now())])
     }
 }

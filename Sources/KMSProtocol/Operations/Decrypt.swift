@@ -1,6 +1,6 @@
 public import Foundation
 
-public struct DecryptRequest: Codable, Sendable {
+public struct DecryptRequest: Codable, Sendable, DryRunnableRequest {
     public var CiphertextBlob: Data
     public var EncryptionContext: [String: String]?
     public var GrantTokens: [String]?

@@ -1,6 +1,6 @@
 public import Foundation
 
-public struct EncryptRequest: Codable, Sendable {
+public struct EncryptRequest: Codable, Sendable, DryRunnableRequest {
     public var KeyId: String
     public var Plaintext: Data
     public var EncryptionContext: [String: String]?

@@ -1,6 +1,6 @@
 public import Foundation
 
-public struct GenerateDataKeyRequest: Codable, Sendable {
+public struct GenerateDataKeyRequest: Codable, Sendable, DryRunnableRequest {
     public var KeyId: String
     public var EncryptionContext: [String: String]?
     public var NumberOfBytes: Int?

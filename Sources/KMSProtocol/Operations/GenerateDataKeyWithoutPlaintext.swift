@@ -1,6 +1,6 @@
 public import Foundation
 
-public struct GenerateDataKeyWithoutPlaintextRequest: Codable, Sendable {
+public struct GenerateDataKeyWithoutPlaintextRequest: Codable, Sendable, DryRunnableRequest {
     public var KeyId: String
     public var EncryptionContext: [String: String]?
     public var NumberOfBytes: Int?

@@ -1,6 +1,6 @@
 public import Foundation
 
-public struct ReEncryptRequest: Codable, Sendable {
+public struct ReEncryptRequest: Codable, Sendable, DryRunnableRequest {
     public var CiphertextBlob: Data
     public var SourceEncryptionContext: [String: String]?
     public var SourceKeyId: String?

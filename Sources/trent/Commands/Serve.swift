@@ -32,11 +32,14 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "trent")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         try await TrentServer.run(
-            .init(path: data.data, region: data.region, rootKeyFile: data.rootKeyFile),
-            host: host,
-            port: port,
-            deletionSweepInterval: .seconds(deletionSweepSeconds),
-            credentialCacheLifetime: .seconds(credentialCacheSeconds),
+            TrentServer.Configuration(
+                dataDirectory: data.configuration,
+                storage: SQLiteBackend(),
+                host: host,
+                port: port,
+                deletionSweepInterval: .seconds(deletionSweepSeconds),
+                credentialCacheLifetime: .seconds(credentialCacheSeconds)
+            ),
             logger: logger
         )
     }

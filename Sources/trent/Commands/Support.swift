@@ -8,7 +8,11 @@ extension DataOptions {
         umask(0o077)
         var logger = Logger(label: "trent")
         logger.logLevel = .warning
-        return try await DataDirectory.open(.init(path: data, region: region, rootKeyFile: rootKeyFile), logger: logger)
+        return try await DataDirectory.open(configuration, storage: SQLiteBackend(), logger: logger)
+    }
+
+    var configuration: DataDirectory.Configuration {
+        DataDirectory.Configuration(path: data, region: region, rootKeyFile: rootKeyFile)
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KMSCore
 import KMSServer
-import KMSStorageSQLite
+
 
 struct User: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,34 +1,9 @@
 import Foundation
-import KMSCore
-import KMSProtocol
-
-/// Turns `X-Amz-Target` plus a JSON body into a call of the operation's
-/// handler, and its result or error back into JSON.
-struct OperationDispatcher: Sendable {
-    let environment: ServiceEnvironment
-
-    func dispatch(target: String?, body: [UInt8], principal: Principal, requestID: String) async throws(KMSError) -> [UInt8] {
-        guard let target, let name = OperationName(target: Substring(target)) else {
-            throw KMSError(.unknownOperation, "Operation \(target ?? "(none)") is not known to TrentService.")
-        }
-        guard let operation = KMSOperations.implemented[name] else {
-            throw KMSError.unsupported("\(name.rawValue) is not implemented by Trent yet.")
-        }
-        let context = OperationContext(environment: environment, principal: principal, requestID: requestID)
-        return try await run(operation, body: body, context: context)
-    }
-
-    private func run<Operation: KMSOperation>(_: Operation.Type, body: [UInt8], context: OperationContext) async throws(KMSError) -> [UInt8] {
-        let request = try WireCodec.decode(Operation.Request.self, from: body)
-        let response = try await Operation.handle(request, in: context)
-        return try WireCodec.encode(response)
-    }
-}
 
 /// JSON 1.1 as AWS speaks it: base64 blobs, epoch-second timestamps, and
 /// decoding failures reported as the exceptions AWS uses.
-enum WireCodec {
-    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(KMSError) -> T {
+public enum WireCodec {
+    public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(KMSError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         decoder.dataDecodingStrategy = .base64
@@ -49,7 +24,7 @@ enum WireCodec {
         }
     }
 
-    static func encode<T: Encodable>(_ value: T) throws(KMSError) -> [UInt8] {
+    public static func encode<T: Encodable>(_ value: T) throws(KMSError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.dataEncodingStrategy = .base64

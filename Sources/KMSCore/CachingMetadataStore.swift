@@ -1,0 +1,163 @@
+public import Foundation
+import Synchronization
+
+/// Keeps recently read keys, key versions and aliases in memory in front of
+/// any `MetadataStore`, so the data plane does not read the database per request.
+///
+/// The rule is sound when several processes share the store:
+/// - Every write made through this layer drops what it changes before
+///   returning, win or lose, so this process always sees its own writes.
+/// - A key or alias record is served from memory for at most `lifetime`
+///   after it was read, so a change made by another process is seen here
+///   within that bound. Key versions never change once written, so they are
+///   kept until their key is destroyed through this layer or the cache fills;
+///   using one always goes through its key's record first.
+/// - A read that overlaps a local write does not fill the cache, so a slow
+///   read can never put back a value that write replaced.
+/// Absent keys and aliases are not cached. Identities, settings, listings and
+/// audit records pass straight through.
+public final class CachingMetadataStore: MetadataStore {
+    public let base: any MetadataStore
+    public let lifetime: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private static let capacity = 10_000
+
+    private struct Expiring<Value> {
+        var value: Value
+        var expires: ContinuousClock.Instant
+    }
+
+    private struct VersionRef: Hashable {
+        var keyID: KeyID
+        var version: UInt32
+    }
+
+    private struct Cache {
+        /// Advances with every local write; a read fills the cache only if no write began meanwhile.
+        var generation: UInt64 = 0
+        var keys: [KeyID: Expiring<KeyRecord>] = [:]
+        var aliases: [String: Expiring<AliasRecord>] = [:]
+        var versions: [VersionRef: StoredKeyVersion] = [:]
+    }
+
+    private let cache = Mutex(Cache())
+
+    public init(_ base: any MetadataStore, lifetime: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.base = base
+        self.lifetime = lifetime
+        self.now = now
+    }
+
+    // MARK: cached reads
+
+    public func key(_ id: KeyID) async throws -> KeyRecord? {
+        let instant = now()
+        let (cached, generation) = cache.withLock { ($0.keys[id], $0.generation) }
+        if let cached, cached.expires > instant { return cached.value }
+        let found = try await base.key(id)
+        cache.withLock { cache in
+            guard cache.generation == generation else { return }
+            if let found { Self.insert(Expiring(value: found, expires: instant + lifetime), at: id, into: &cache.keys) }
+            else { cache.keys[id] = nil }
+        }
+        return found
+    }
+
+    public func alias(named name: String) async throws -> AliasRecord? {
+        let instant = now()
+        let (cached, generation) = cache.withLock { ($0.aliases[name], $0.generation) }
+        if let cached, cached.expires > instant { return cached.value }
+        let found = try await base.alias(named: name)
+        cache.withLock { cache in
+            guard cache.generation == generation else { return }
+            if let found { Self.insert(Expiring(value: found, expires: instant + lifetime), at: name, into: &cache.aliases) }
+            else { cache.aliases[name] = nil }
+        }
+        return found
+    }
+
+    public func keyVersion(_ id: KeyID, version: UInt32) async throws -> StoredKeyVersion? {
+        let ref = VersionRef(keyID: id, version: version)
+        let (cached, generation) = cache.withLock { ($0.versions[ref], $0.generation) }
+        if let cached { return cached }
+        let found = try await base.keyVersion(id, version: version)
+        if let found {
+            cache.withLock { cache in
+                guard cache.generation == generation else { return }
+                Self.insert(found, at: ref, into: &cache.versions)
+            }
+        }
+        return found
+    }
+
+    private static func insert<Key: Hashable, Value>(_ value: Value, at key: Key, into entries: inout [Key: Value]) {
+        if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+        entries[key] = value
+    }
+
+    // MARK: writes
+
+    public func commit(_ writes: [StoreWrite]) async throws -> Bool {
+        // Dropped before the write, so no read can refill the old value while
+        // it is under way, and again after it, whatever its outcome: a lost
+        // compare-and-swap means another process changed the key, and the
+        // retry must read it afresh.
+        invalidate(for: writes)
+        defer { invalidate(for: writes) }
+        return try await base.commit(writes)
+    }
+
+    private func invalidate(for writes: [StoreWrite]) {
+        cache.withLock { cache in
+            cache.generation &+= 1
+            for write in writes {
+                switch write {
+                case .createKey(let record, _), .updateKey(let record):
+                    cache.keys[record.id] = nil
+                case .addKeyVersion(let version):
+                    cache.keys[version.keyID] = nil
+                case .destroyKey(let id, _):
+                    cache.keys[id] = nil
+                    cache.versions = cache.versions.filter { $0.key.keyID != id }
+                    cache.aliases = cache.aliases.filter { $0.value.value.targetKeyID != id }
+                case .createAlias(let alias):
+                    cache.aliases[alias.name] = nil
+                case .updateAlias(let name, _, _), .deleteAlias(let name):
+                    cache.aliases[name] = nil
+                case .appendAuditRecord:
+                    break
+                }
+            }
+        }
+    }
+
+    // MARK: pass-through
+
+    public func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyID] {
+        try await base.listKeys(after: marker, limit: limit)
+    }
+
+    public func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] {
+        try await base.keysPendingDeletion(dueBy: date)
+    }
+
+    public func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
+        try await base.listAliases(for: keyID, after: marker, limit: limit)
+    }
+
+    public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
+        try await base.auditRecords(after: sequence, limit: limit)
+    }
+
+    public func createUser(_ user: UserRecord) async throws { try await base.createUser(user) }
+    public func user(named name: String) async throws -> UserRecord? { try await base.user(named: name) }
+    public func listUsers() async throws -> [UserRecord] { try await base.listUsers() }
+    public func createAccessKey(_ key: AccessKeyRecord) async throws { try await base.createAccessKey(key) }
+    public func accessKey(_ id: String) async throws -> AccessKeyRecord? { try await base.accessKey(id) }
+    public func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] { try await base.listAccessKeys(userName: userName) }
+    public func deleteAccessKey(_ id: String, userName: String) async throws -> Bool { try await base.deleteAccessKey(id, userName: userName) }
+    public func setting(_ name: String) async throws -> [UInt8]? { try await base.setting(name) }
+    public func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] {
+        try await base.initializeSetting(name, to: value)
+    }
+}

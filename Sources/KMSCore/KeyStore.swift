@@ -1,0 +1,28 @@
+public import Foundation
+public import KMSCrypto
+
+/// Holds the material of customer master keys and performs the cryptography
+/// with it. Callers hand it operations, never ask it for raw bytes, so the
+/// material can live in process memory (`SoftwareKeyStore`), in an HSM behind
+/// PKCS#11 or in an external key store, behind the same requirements.
+///
+/// Signing, verification, MACs and key agreement join as requirements of the
+/// same shape (an operation, the stored version, the inputs) when the key
+/// specs that need them arrive.
+public protocol KeyStore: Sendable {
+    /// Creates the material of a new key version and returns what the
+    /// metadata store keeps of it.
+    func createKeyVersion(of keyID: KeyID, version: UInt32, spec: KeySpec, now: Date) async throws(KMSError) -> StoredKeyVersion
+
+    /// Encrypts under one key version and returns the ciphertext blob. The
+    /// encryption context is bound into it.
+    func encrypt(_ plaintext: Data, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data
+
+    /// Decrypts a blob that names this key version. Every failure is the same
+    /// `InvalidCiphertextException`; a version the store cannot open at all is
+    /// an internal failure.
+    func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data
+
+    /// Drops anything held in memory for a key that no longer exists.
+    func forget(_ keyID: KeyID)
+}

@@ -1,0 +1,79 @@
+public import KMSProtocol
+
+/// One AWS KMS operation: its wire shapes, what the request pipeline needs to
+/// know about it, and its business logic.
+///
+/// The metadata sits next to the logic in each operation's file; the
+/// `RequestPipeline` uses it to run every operation the same way: decode,
+/// validate, resolve keys, authorize, check key state and usage, honour
+/// DryRun, perform, audit, encode. `perform` therefore holds only what the
+/// operation itself means.
+public protocol KMSOperation: Sendable {
+    associatedtype Request: Decodable & Sendable
+    associatedtype Response: Encodable & Sendable
+
+    static var name: OperationName { get }
+    /// The IAM action the caller needs, such as `kms:Encrypt`. Operations on
+    /// keys are authorized per key slot, each with its own action.
+    static var action: KMSAction { get }
+    /// The keys the request names, resolved and checked in this order; empty
+    /// for operations on no key (CreateKey, ListKeys, GenerateRandom).
+    static var keys: [KeySlot<Request>] { get }
+    /// Whether the call only reads, as CloudTrail's `readOnly` says.
+    static var readOnly: Bool { get }
+
+    /// Checks of the request alone (lengths, enumerations, combinations),
+    /// made before any key is looked up.
+    static func validate(_ request: Request) throws(KMSError)
+
+    /// The request parameters for the audit record. Never plaintexts, data
+    /// keys, key material or other secrets.
+    static func auditParameters(_ request: Request) -> AuditFields
+
+    /// The response elements for the audit record, where CloudTrail has
+    /// them; nil for the data plane.
+    static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields?
+
+    /// The operation itself. Its keys exist, the caller may use them, and they
+    /// are in a state and usage it accepts. Changes to the store are returned,
+    /// not made: the pipeline commits them together with the audit record.
+    static func perform(_ request: Request, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<Response>
+}
+
+extension KMSOperation {
+    public static func validate(_ request: Request) throws(KMSError) {}
+    public static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields? { nil }
+}
+
+/// What an operation answers, and the store writes that must be committed,
+/// atomically and with the request's audit record, before the answer is given.
+public struct Outcome<Response: Sendable>: Sendable {
+    public var response: Response
+    public var writes: [StoreWrite]
+
+    public init(_ response: Response, writes: [StoreWrite] = []) {
+        self.response = response
+        self.writes = writes
+    }
+}
+
+/// An IAM action on AWS KMS, such as `kms:Encrypt`.
+public struct KMSAction: Sendable, Hashable, CustomStringConvertible {
+    public let description: String
+    public init(_ name: String) { description = name }
+}
+
+/// The operations this release implements. Every other name in
+/// `OperationName` answers UnsupportedOperationException.
+public enum KMSOperations {
+    public static let implemented: [OperationName: any KMSOperation.Type] = {
+        let all: [any KMSOperation.Type] = [
+            CreateKey.self, DescribeKey.self, ListKeys.self, EnableKey.self, DisableKey.self,
+            ScheduleKeyDeletion.self, CancelKeyDeletion.self, UpdateKeyDescription.self,
+            CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
+            Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,
+            GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self,
+        ]
+        return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    }()
+}

@@ -1,0 +1,82 @@
+public import Foundation
+public import KMSCrypto
+
+/// One key a request names: where the pipeline finds it, the action the
+/// caller needs on it, and the states, usages and algorithm it must accept.
+public struct KeySlot<Request>: Sendable {
+    public enum Source: Sendable {
+        /// A `KeyId`-style field: key ID or key ARN, and where `aliases` is
+        /// true also an alias name or alias ARN.
+        case field(@Sendable (Request) -> String, name: String, aliases: Bool)
+        /// The key a ciphertext blob names. `keyHint` is the KeyId a caller
+        /// may add; if present it must name the same key (IncorrectKeyException).
+        case ciphertext(@Sendable (Request) -> Data, keyHint: @Sendable (Request) -> String?)
+        /// The key an existing alias points to now.
+        case aliasTarget(@Sendable (Request) -> String)
+    }
+
+    /// An algorithm the request names, which the key's spec must support.
+    public enum Algorithm: Sendable {
+        case encryption(@Sendable (Request) -> String?)
+    }
+
+    public var role: KeyRole
+    public var source: Source
+    public var action: KMSAction
+    public var access: KeyAccess
+    /// Empty: any usage.
+    public var usages: Set<KeyUsage>
+    public var algorithm: Algorithm?
+    /// Whether the operation changes this key. Such requests run one at a time
+    /// per key in this process, so only other processes can make their
+    /// compare-and-swap lose.
+    public var changesKey: Bool
+
+    public init(
+        _ source: Source, role: KeyRole = .key, action: KMSAction, access: KeyAccess, usages: Set<KeyUsage> = [],
+        algorithm: Algorithm? = nil, changesKey: Bool = false
+    ) {
+        self.role = role
+        self.source = source
+        self.action = action
+        self.access = access
+        self.usages = usages
+        self.algorithm = algorithm
+        self.changesKey = changesKey
+    }
+}
+
+/// Which of an operation's keys a slot is.
+public enum KeyRole: String, Sendable, Hashable {
+    /// The one key of most operations.
+    case key
+    /// ReEncrypt's source and destination.
+    case source, destination
+    /// The key an alias points to before UpdateAlias moves it.
+    case currentTarget
+}
+
+/// A key the pipeline found for a slot.
+public struct ResolvedKey: Sendable {
+    public let record: KeyRecord
+    public let arn: String
+    /// The parsed blob, for a key found through a ciphertext.
+    public let ciphertext: CiphertextBlob?
+}
+
+/// The keys of one request, by role.
+public struct ResolvedKeys: Sendable {
+    let entries: [(role: KeyRole, key: ResolvedKey)]
+
+    public static let none = ResolvedKeys(entries: [])
+
+    public subscript(role: KeyRole) -> ResolvedKey {
+        guard let entry = entries.first(where: { $0.role == role }) else {
+            preconditionFailure("the operation declares no \(role) key slot")
+        }
+        return entry.key
+    }
+
+    /// The key ARNs, for the audit record's resources.
+    public var arns: [String] { entries.map(\.key.arn) }
+}

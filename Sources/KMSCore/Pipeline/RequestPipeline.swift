@@ -1,0 +1,197 @@
+import Foundation
+import KMSCrypto
+import KMSProtocol
+
+/// Runs every operation the same way:
+///
+/// decode → validate → resolve keys → authorize → check key state, usage and
+/// algorithm → DryRun → perform → audit (committed with the operation's own
+/// writes) → encode.
+///
+/// Each step reads the operation's declared metadata, so an operation file
+/// holds only its business logic, and authorization, audit, key stores and
+/// storage each plug in at one place. A change that loses its compare-and-swap
+/// to another process runs again from the top, with fresh reads.
+public struct RequestPipeline: Sendable {
+    public let environment: ServiceEnvironment
+    public let authorizer: any Authorizer
+    public let auditSink: any AuditSink
+    private let keyWriteLocks = KeyWriteLocks()
+
+    /// Bounds the attempts of a change that keeps losing to other processes;
+    /// in one process, changes to a key queue and never lose.
+    static let commitAttempts = 16
+
+    public init(environment: ServiceEnvironment, authorizer: any Authorizer, auditSink: any AuditSink) {
+        self.environment = environment
+        self.authorizer = authorizer
+        self.auditSink = auditSink
+    }
+
+    /// The wire entry point: `X-Amz-Target` and a JSON body in, a JSON body out.
+    public func handle(target: String?, body: [UInt8], context: RequestContext) async throws(KMSError) -> [UInt8] {
+        guard let target, let name = OperationName(target: Substring(target)) else {
+            let event = AuditEvent(eventName: Self.eventName(target), readOnly: false, context: context, region: environment.region)
+            throw await failure(KMSError(.unknownOperation, "Operation \(target ?? "(none)") is not known to TrentService."), event)
+        }
+        guard let operation = KMSOperations.implemented[name] else {
+            let event = AuditEvent(eventName: name.rawValue, readOnly: false, context: context, region: environment.region)
+            throw await failure(KMSError.unsupported("\(name.rawValue) is not implemented by Trent yet."), event)
+        }
+        return try await handle(operation, body: body, context: context)
+    }
+
+    private func handle<Operation: KMSOperation>(_: Operation.Type, body: [UInt8], context: RequestContext) async throws(KMSError) -> [UInt8] {
+        let request: Operation.Request
+        do {
+            request = try WireCodec.decode(Operation.Request.self, from: body)
+        } catch {
+            throw await failure(error, event(Operation.self, context))
+        }
+        return try WireCodec.encode(try await run(Operation.self, request, context: context))
+    }
+
+    /// Every step but the wire codec, for a decoded request.
+    public func run<Operation: KMSOperation>(
+        _: Operation.Type, _ request: Operation.Request, context: RequestContext
+    ) async throws(KMSError) -> Operation.Response {
+        var event = event(Operation.self, context)
+        event.requestParameters = Operation.auditParameters(request)
+        do {
+            try Operation.validate(request)
+            let keys = try await resolve(Operation.keys, request)
+            event.resources = keys.arns
+            let changed = zip(Operation.keys, keys.entries).filter(\.0.changesKey).map(\.1.key.record.id)
+            if changed.isEmpty {
+                return try await attempt(Operation.self, request, keys: keys, context: context, event: &event)
+            }
+            return try await keyWriteLocks.withLocks(on: changed) { () async throws(KMSError) -> Operation.Response in
+                // Read again now that no other local request is changing these keys.
+                let fresh = try await resolve(Operation.keys, request)
+                return try await attempt(Operation.self, request, keys: fresh, context: context, event: &event)
+            }
+        } catch {
+            throw await failure(error, event)
+        }
+    }
+
+    private func attempt<Operation: KMSOperation>(
+        _: Operation.Type, _ request: Operation.Request, keys first: ResolvedKeys, context: RequestContext, event: inout AuditEvent
+    ) async throws(KMSError) -> Operation.Response {
+        var keys = first
+        for attempt in 0..<Self.commitAttempts {
+            if attempt > 0 {
+                await Self.backOff(attempt)
+                keys = try await resolve(Operation.keys, request)
+                event.resources = keys.arns
+            }
+            try await authorize(Operation.self, keys: keys, context: context)
+            try check(Operation.keys, request, keys: keys, operation: Operation.name)
+            if (request as? any DryRunnableRequest)?.DryRun == true {
+                throw KMSError(.dryRun, "The request would have succeeded, but the DryRun flag is set.")
+            }
+            let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context))
+            var success = event
+            success.responseElements = Operation.auditResponse(outcome.response, in: environment)
+            if try await commit(outcome.writes, recording: success) {
+                return outcome.response
+            }
+        }
+        throw KMSError(.throttling, "Rate exceeded: the key kept changing while this request ran; try again.")
+    }
+
+    // MARK: steps
+
+    private func resolve<Request>(_ slots: [KeySlot<Request>], _ request: Request) async throws(KMSError) -> ResolvedKeys {
+        if slots.isEmpty { return .none }
+        var entries: [(role: KeyRole, key: ResolvedKey)] = []
+        entries.reserveCapacity(slots.count)
+        for slot in slots {
+            let key: ResolvedKey
+            switch slot.source {
+            case .field(let field, let name, let aliases):
+                let record = try await environment.resolveKey(field(request), field: name, allowAlias: aliases)
+                key = ResolvedKey(record: record, arn: environment.keyARN(record.id), ciphertext: nil)
+            case .ciphertext(let blob, let keyHint):
+                key = try await environment.resolveCiphertextKey(blob(request), keyHint: keyHint(request))
+            case .aliasTarget(let name):
+                let record = try await environment.resolveAliasTarget(name(request))
+                key = ResolvedKey(record: record, arn: environment.keyARN(record.id), ciphertext: nil)
+            }
+            entries.append((slot.role, key))
+        }
+        return ResolvedKeys(entries: entries)
+    }
+
+    private func authorize<Operation: KMSOperation>(_: Operation.Type, keys: ResolvedKeys, context: RequestContext) async throws(KMSError) {
+        if keys.entries.isEmpty {
+            try await authorizer.authorize(AuthorizationRequest(action: Operation.action, key: nil, context: context))
+            return
+        }
+        for (slot, entry) in zip(Operation.keys, keys.entries) {
+            try await authorizer.authorize(AuthorizationRequest(action: slot.action, key: entry.key, context: context))
+        }
+    }
+
+    private func check<Request>(_ slots: [KeySlot<Request>], _ request: Request, keys: ResolvedKeys, operation: OperationName) throws(KMSError) {
+        for (slot, entry) in zip(slots, keys.entries) {
+            let key = entry.key
+            let record = key.record
+            try KeyLifecycle.check(slot.access, record, arn: key.arn)
+            if !slot.usages.isEmpty, !slot.usages.contains(record.keyUsage) {
+                throw KMSError(.invalidKeyUsage, "\(key.arn) key usage is \(record.keyUsage.rawValue) which is not valid for \(operation.rawValue).")
+            }
+            switch slot.algorithm {
+            case .encryption(let named)?:
+                if let algorithm = named(request), !record.keySpec.encryptionAlgorithms.contains(algorithm) {
+                    throw KMSError(
+                        .invalidKeyUsage,
+                        "\(key.arn) key usage is \(record.keyUsage.rawValue) with key spec \(record.keySpec.rawValue), which does not support \(algorithm)."
+                    )
+                }
+            case nil:
+                break
+            }
+        }
+    }
+
+    private func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws(KMSError) -> Bool {
+        do {
+            return try await auditSink.commit(writes, recording: event)
+        } catch let error as KMSError {
+            throw error
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    /// Records a failed request and returns the error to answer with; if the
+    /// record cannot be kept, the answer is an internal error (fail closed).
+    private func failure(_ error: KMSError, _ event: AuditEvent) async -> KMSError {
+        var failed = event
+        failed.errorCode = error.code.awsName
+        failed.errorMessage = error.message
+        do {
+            _ = try await auditSink.commit([], recording: failed)
+            return error
+        } catch {
+            return KMSError.internalFailure(error)
+        }
+    }
+
+    private func event<Operation: KMSOperation>(_: Operation.Type, _ context: RequestContext) -> AuditEvent {
+        AuditEvent(eventName: Operation.name.rawValue, readOnly: Operation.readOnly, context: context, region: environment.region)
+    }
+
+    private static func eventName(_ target: String?) -> String {
+        guard let target else { return "(none)" }
+        return target.hasPrefix(OperationName.targetPrefix) ? String(target.dropFirst(OperationName.targetPrefix.count)) : target
+    }
+
+    /// A short random pause before another attempt, so that processes
+    /// contending for one key spread out.
+    private static func backOff(_ attempt: Int) async {
+        let ceiling = 1 << min(attempt, 6)
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 1...ceiling)))
+    }
+}

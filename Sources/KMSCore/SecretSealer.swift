@@ -1,0 +1,46 @@
+public import KMSCrypto
+
+/// Seals the service's own secrets under the root key: access-key secrets
+/// (SigV4 needs the secret itself, so it cannot be hashed) and the check
+/// value that makes start-up refuse a wrong root key. Separate from the key
+/// store, which holds customer keys and may live in an HSM or elsewhere.
+public struct SecretSealer: Sendable {
+    private let rootKey: RootKey
+
+    public init(rootKey: RootKey) {
+        self.rootKey = rootKey
+    }
+
+    public func sealSecret(_ secret: String, accessKeyID: String) throws(KMSError) -> [UInt8] {
+        do {
+            return try rootKey.seal(secret: Array(secret.utf8), purpose: "access-key/\(accessKeyID)")
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    public func openSecret(_ sealed: [UInt8], accessKeyID: String) throws(KMSError) -> String {
+        do {
+            let bytes = try rootKey.open(sealedSecret: sealed, purpose: "access-key/\(accessKeyID)")
+            return String(decoding: bytes, as: UTF8.self)
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    private static let checkPlaintext = Array("trent root key check v1".utf8)
+
+    /// A value stored on first start, so that starting with a different root key
+    /// fails loudly instead of leaving every key undecryptable.
+    public func makeRootKeyCheck() throws(KMSError) -> [UInt8] {
+        do {
+            return try rootKey.seal(secret: Self.checkPlaintext, purpose: "root-key-check")
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    public func verifyRootKeyCheck(_ check: [UInt8]) -> Bool {
+        (try? rootKey.open(sealedSecret: check, purpose: "root-key-check")) == Self.checkPlaintext
+    }
+}

@@ -1,0 +1,9 @@
+/// The kind and size of a key's material, named as AWS names key specs.
+///
+/// It lives beside the key material rather than in the domain layer because
+/// the material is typed by it and the root key binds it into every wrapping.
+/// Only the specs this release can generate are listed; each later one
+/// arrives with the issue that implements its cryptography.
+public enum KeySpec: String, Sendable, Hashable, CaseIterable {
+    case symmetricDefault = "SYMMETRIC_DEFAULT"
+}

@@ -1,0 +1,272 @@
+import Foundation
+public import KMSCore
+import KMSCrypto
+public import Testing
+
+/// The contract of `MetadataStore`, as checks every implementation must pass
+/// (SQLite now, PostgreSQL later, and the cache layer in front of either).
+/// Each check gets a fresh, empty store.
+public enum MetadataStoreConformance {
+    public struct Check: Sendable, CustomTestStringConvertible {
+        public let name: String
+        public let run: @Sendable (any MetadataStore) async throws -> Void
+        public var testDescription: String { name }
+    }
+
+    public static let checks: [Check] = [
+        Check(name: "a created key reads back whole, NULs and all", run: createdKeyReadsBackWhole),
+        Check(name: "a taken key ID is alreadyExists and the batch keeps nothing", run: takenKeyIDKeepsNothing),
+        Check(name: "updateKey is a compare-and-swap on the revision", run: updateKeyIsCompareAndSwap),
+        Check(name: "a failed condition rolls back the whole batch", run: failedConditionRollsBackTheBatch),
+        Check(name: "a state change and its audit record commit together", run: stateChangeAndAuditRecordCommitTogether),
+        Check(name: "a new version and the current-version bump commit together", run: newVersionAndBumpCommitTogether),
+        Check(name: "destroyKey is conditional and takes versions, tags and aliases", run: destroyKeyIsConditional),
+        Check(name: "alias writes report taken and missing names", run: aliasWrites),
+        Check(name: "aliases list in name order, by key, after a marker", run: aliasListing),
+        Check(name: "keys list in ID order after a marker", run: keyListing),
+        Check(name: "keys pending deletion are found by due date", run: keysPendingDeletion),
+        Check(name: "users and access keys; lookups match whole IDs only", run: identities),
+        Check(name: "settings are initialized once", run: settings),
+        Check(name: "audit records page in commit order", run: auditRecordPaging),
+    ]
+
+    // MARK: fixtures
+
+    static let createdAt = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func key(_ id: KeyID = .generate(), description: String = "", tags: [KeyTag] = [], state: KeyState = .enabled) -> KeyRecord {
+        KeyRecord(
+            id: id, createdAt: createdAt, description: description, keySpec: .symmetricDefault, keyUsage: .encryptDecrypt,
+            origin: .awsKMS, state: state, policy: "{}", currentVersion: 1, tags: tags
+        )
+    }
+
+    static func version(_ id: KeyID, _ number: UInt32 = 1) -> StoredKeyVersion {
+        StoredKeyVersion(
+            keyID: id, version: number, keySpec: .symmetricDefault, wrappingFormat: .current,
+            material: Array(repeating: UInt8(number), count: 60), createdAt: createdAt
+        )
+    }
+
+    @discardableResult
+    static func create(_ record: KeyRecord, in store: any MetadataStore) async throws -> KeyRecord {
+        #expect(try await store.commit([.createKey(record, firstVersion: version(record.id))]))
+        return try #require(try await store.key(record.id))
+    }
+
+    static func alias(_ name: String, _ target: KeyID) -> AliasRecord {
+        AliasRecord(name: name, targetKeyID: target, createdAt: createdAt, updatedAt: createdAt)
+    }
+
+    static func expectKMSError(
+        _ code: KMSError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+    ) async {
+        do {
+            try await body()
+            Issue.record("expected \(code.awsName), but the call succeeded", sourceLocation: sourceLocation)
+        } catch let error as KMSError {
+            #expect(error.code == code, sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected \(code.awsName), got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    // MARK: checks
+
+    static func createdKeyReadsBackWhole(_ store: any MetadataStore) async throws {
+        let description = "before\u{0}after é 🔑"
+        let tags = [KeyTag(key: "a\u{0}b", value: "1"), KeyTag(key: "a\u{0}c", value: "\u{0}"), KeyTag(key: "empty", value: "")]
+        let record = key(description: description, tags: tags)
+        let stored = try await create(record, in: store)
+        #expect(stored == record)
+        #expect(stored.description.unicodeScalars.count == description.unicodeScalars.count)
+        #expect(stored.tags == tags)
+        #expect(try await store.keyVersion(record.id, version: 1) == version(record.id))
+        #expect(try await store.keyVersion(record.id, version: 2) == nil)
+        #expect(try await store.key(.generate()) == nil)
+    }
+
+    static func takenKeyIDKeepsNothing(_ store: any MetadataStore) async throws {
+        let existing = try await create(key(), in: store)
+        let fresh = key()
+        await expectKMSError(.alreadyExists) {
+            _ = try await store.commit([.createKey(fresh, firstVersion: version(fresh.id)), .createKey(existing, firstVersion: version(existing.id))])
+        }
+        #expect(try await store.key(fresh.id) == nil)
+        #expect(try await store.keyVersion(fresh.id, version: 1) == nil)
+    }
+
+    static func updateKeyIsCompareAndSwap(_ store: any MetadataStore) async throws {
+        let read = try await create(key(description: "original"), in: store)
+        var first = read
+        first.state = .disabled
+        #expect(try await store.commit([.updateKey(first)]))
+        var stale = read
+        stale.description = "written from a stale read"
+        #expect(try await store.commit([.updateKey(stale)]) == false)
+        let stored = try #require(try await store.key(read.id))
+        #expect(stored.state == .disabled)
+        #expect(stored.description == "original")
+        #expect(stored.revision == read.revision + 1)
+        var missing = key()
+        missing.description = "never created"
+        #expect(try await store.commit([.updateKey(missing)]) == false)
+    }
+
+    static func failedConditionRollsBackTheBatch(_ store: any MetadataStore) async throws {
+        let read = try await create(key(), in: store)
+        var change = read
+        change.description = "first"
+        #expect(try await store.commit([.updateKey(change)]))
+        #expect(try await store.commit([.createAlias(alias("alias/rolled-back", read.id)), .updateKey(read)]) == false)
+        #expect(try await store.alias(named: "alias/rolled-back") == nil)
+        await expectKMSError(.notFound) {
+            _ = try await store.commit([.createAlias(alias("alias/also-rolled-back", read.id)), .deleteAlias(named: "alias/none")])
+        }
+        #expect(try await store.alias(named: "alias/also-rolled-back") == nil)
+    }
+
+    static func stateChangeAndAuditRecordCommitTogether(_ store: any MetadataStore) async throws {
+        let read = try await create(key(), in: store)
+        var disabled = read
+        disabled.state = .disabled
+        #expect(try await store.commit([.updateKey(disabled), .appendAuditRecord(Array("disable".utf8))]))
+        var stale = read
+        stale.description = "lost"
+        #expect(try await store.commit([.updateKey(stale), .appendAuditRecord(Array("lost".utf8))]) == false)
+        let records = try await store.auditRecords(after: 0, limit: 10)
+        #expect(records.map(\.bytes) == [Array("disable".utf8)])
+        #expect(try #require(try await store.key(read.id)).state == .disabled)
+    }
+
+    static func newVersionAndBumpCommitTogether(_ store: any MetadataStore) async throws {
+        let read = try await create(key(), in: store)
+        var rotated = read
+        rotated.currentVersion = 2
+        #expect(try await store.commit([.addKeyVersion(version(read.id, 2)), .updateKey(rotated)]))
+        #expect(try await store.keyVersion(read.id, version: 2) == version(read.id, 2))
+        let stored = try #require(try await store.key(read.id))
+        #expect(stored.currentVersion == 2)
+        var again = stored
+        again.currentVersion = 3
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.addKeyVersion(version(read.id, 2)), .updateKey(again)]) }
+        #expect(try #require(try await store.key(read.id)).currentVersion == 2)
+        // A lost compare-and-swap keeps the new version out too.
+        #expect(try await store.commit([.addKeyVersion(version(read.id, 3)), .updateKey(again)]))
+        var stale = stored
+        stale.currentVersion = 4
+        #expect(try await store.commit([.addKeyVersion(version(read.id, 4)), .updateKey(stale)]) == false)
+        #expect(try await store.keyVersion(read.id, version: 4) == nil)
+    }
+
+    static func destroyKeyIsConditional(_ store: any MetadataStore) async throws {
+        let enabled = try await create(key(tags: [KeyTag(key: "k", value: "v")]), in: store)
+        #expect(try await store.commit([.destroyKey(enabled.id, dueBy: .distantFuture)]) == false)
+        var pending = enabled
+        pending.state = .pendingDeletion
+        pending.deletionDate = createdAt.addingTimeInterval(7 * 86_400)
+        pending.pendingWindowInDays = 7
+        #expect(try await store.commit([.updateKey(pending), .createAlias(alias("alias/doomed", enabled.id))]))
+        #expect(try await store.commit([.destroyKey(enabled.id, dueBy: createdAt)]) == false)
+        #expect(try await store.key(enabled.id) != nil)
+        #expect(try await store.commit([.destroyKey(enabled.id, dueBy: createdAt.addingTimeInterval(7 * 86_400))]))
+        #expect(try await store.key(enabled.id) == nil)
+        #expect(try await store.keyVersion(enabled.id, version: 1) == nil)
+        #expect(try await store.alias(named: "alias/doomed") == nil)
+        // Its ID is free again, tags and all.
+        let reused = try await create(key(enabled.id, tags: [KeyTag(key: "k", value: "new")]), in: store)
+        #expect(reused.tags == [KeyTag(key: "k", value: "new")])
+    }
+
+    static func aliasWrites(_ store: any MetadataStore) async throws {
+        let first = try await create(key(), in: store)
+        let second = try await create(key(), in: store)
+        #expect(try await store.commit([.createAlias(alias("alias/one", first.id))]))
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.createAlias(alias("alias/one", second.id))]) }
+        let later = createdAt.addingTimeInterval(60)
+        #expect(try await store.commit([.updateAlias(named: "alias/one", targetKeyID: second.id, updatedAt: later)]))
+        let moved = try #require(try await store.alias(named: "alias/one"))
+        #expect(moved == AliasRecord(name: "alias/one", targetKeyID: second.id, createdAt: createdAt, updatedAt: later))
+        await expectKMSError(.notFound) {
+            _ = try await store.commit([.updateAlias(named: "alias/none", targetKeyID: first.id, updatedAt: later)])
+        }
+        #expect(try await store.commit([.deleteAlias(named: "alias/one")]))
+        #expect(try await store.alias(named: "alias/one") == nil)
+        await expectKMSError(.notFound) { _ = try await store.commit([.deleteAlias(named: "alias/one")]) }
+    }
+
+    static func aliasListing(_ store: any MetadataStore) async throws {
+        let first = try await create(key(), in: store)
+        let second = try await create(key(), in: store)
+        for (name, target) in [("alias/c", first.id), ("alias/a", first.id), ("alias/b", second.id), ("alias/a\u{0}x", second.id)] {
+            #expect(try await store.commit([.createAlias(alias(name, target))]))
+        }
+        #expect(try await store.listAliases(for: nil, after: nil, limit: 10).map(\.name) == ["alias/a", "alias/a\u{0}x", "alias/b", "alias/c"])
+        #expect(try await store.listAliases(for: nil, after: "alias/a", limit: 2).map(\.name) == ["alias/a\u{0}x", "alias/b"])
+        #expect(try await store.listAliases(for: first.id, after: nil, limit: 10).map(\.name) == ["alias/a", "alias/c"])
+        #expect(try await store.listAliases(for: second.id, after: "alias/a\u{0}x", limit: 10).map(\.name) == ["alias/b"])
+    }
+
+    static func keyListing(_ store: any MetadataStore) async throws {
+        var ids: [KeyID] = []
+        for _ in 0..<5 { ids.append(try await create(key(), in: store).id) }
+        ids.sort()
+        #expect(try await store.listKeys(after: nil, limit: 10) == ids)
+        #expect(try await store.listKeys(after: nil, limit: 2) == Array(ids[0..<2]))
+        #expect(try await store.listKeys(after: ids[1], limit: 2) == Array(ids[2..<4]))
+        #expect(try await store.listKeys(after: ids[4], limit: 2).isEmpty)
+    }
+
+    static func keysPendingDeletion(_ store: any MetadataStore) async throws {
+        var due: [KeyID] = []
+        for days in [9.0, 8.0, 30.0] {
+            let read = try await create(key(), in: store)
+            var pending = read
+            pending.state = .pendingDeletion
+            pending.deletionDate = createdAt.addingTimeInterval(days * 86_400)
+            #expect(try await store.commit([.updateKey(pending)]))
+            if days < 10 { due.insert(read.id, at: 0) }
+        }
+        _ = try await create(key(), in: store)
+        #expect(try await store.keysPendingDeletion(dueBy: createdAt.addingTimeInterval(10 * 86_400)) == due)
+        #expect(try await store.keysPendingDeletion(dueBy: createdAt).isEmpty)
+    }
+
+    static func identities(_ store: any MetadataStore) async throws {
+        try await store.createUser(UserRecord(name: "alice", createdAt: createdAt))
+        await expectKMSError(.alreadyExists) { try await store.createUser(UserRecord(name: "alice", createdAt: createdAt)) }
+        try await store.createUser(UserRecord(name: "bob", createdAt: createdAt))
+        #expect(try await store.user(named: "alice") == UserRecord(name: "alice", createdAt: createdAt))
+        #expect(try await store.user(named: "carol") == nil)
+        #expect(try await store.listUsers().map(\.name) == ["alice", "bob"])
+
+        let accessKey = AccessKeyRecord(id: "AKIDCONFORMANCE00001", userName: "alice", sealedSecret: [1, 2, 3], createdAt: createdAt)
+        try await store.createAccessKey(accessKey)
+        await expectKMSError(.alreadyExists) { try await store.createAccessKey(accessKey) }
+        #expect(try await store.accessKey(accessKey.id) == accessKey)
+        // An ID with anything appended, even after a NUL, is another ID.
+        #expect(try await store.accessKey(accessKey.id + "\u{0}junk") == nil)
+        #expect(try await store.listAccessKeys(userName: "alice") == [accessKey])
+        #expect(try await store.deleteAccessKey(accessKey.id, userName: "bob") == false)
+        #expect(try await store.deleteAccessKey(accessKey.id, userName: "alice"))
+        #expect(try await store.accessKey(accessKey.id) == nil)
+    }
+
+    static func settings(_ store: any MetadataStore) async throws {
+        #expect(try await store.setting("s") == nil)
+        #expect(try await store.initializeSetting("s", to: [1]) == [1])
+        #expect(try await store.initializeSetting("s", to: [2]) == [1])
+        #expect(try await store.setting("s") == [1])
+    }
+
+    static func auditRecordPaging(_ store: any MetadataStore) async throws {
+        for index in 0..<5 {
+            #expect(try await store.commit([.appendAuditRecord([UInt8(index)])]))
+        }
+        let all = try await store.auditRecords(after: 0, limit: 10)
+        #expect(all.map(\.bytes) == (0..<5).map { [UInt8($0)] })
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        let page = try await store.auditRecords(after: all[1].sequence, limit: 2)
+        #expect(page == Array(all[2..<4]))
+    }
+}
