@@ -98,11 +98,10 @@ public final class CachingMetadataStore: MetadataStore {
     // MARK: writes
 
     public func commit(_ writes: [StoreWrite]) async throws -> Bool {
-        // Dropped before the write, so no read can refill the old value while
-        // it is under way, and again after it, whatever its outcome: a lost
+        // Dropped once the write is over, whatever its outcome (a lost
         // compare-and-swap means another process changed the key, and the
-        // retry must read it afresh.
-        invalidate(for: writes)
+        // retry must read it afresh); the generation it advances keeps reads
+        // that overlapped the write from filling the cache with what they saw.
         defer { invalidate(for: writes) }
         return try await base.commit(writes)
     }
