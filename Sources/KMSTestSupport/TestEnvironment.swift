@@ -89,20 +89,22 @@ public final class TestEnvironment: Sendable {
     }
 }
 
-/// Keeps every audit record in memory, in order, and passes the commit on.
+/// Keeps every audit record in memory, in order, passes the commit on, and
+/// counts the commits that lost a compare-and-swap.
 public final class RecordingAuditSink: AuditSink {
     public let next: any AuditSink
-    private let recorded = Mutex<[AuditEvent]>([])
+    private let recorded = Mutex<(events: [AuditEvent], lost: Int)>(([], 0))
 
     public init(wrapping next: any AuditSink) {
         self.next = next
     }
 
-    public var events: [AuditEvent] { recorded.withLock { $0 } }
+    public var events: [AuditEvent] { recorded.withLock { $0.events } }
+    public var lostCommits: Int { recorded.withLock { $0.lost } }
 
     public func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool {
         let committed = try await next.commit(writes, recording: event)
-        if committed { recorded.withLock { $0.append(event) } }
+        recorded.withLock { committed ? $0.events.append(event) : ($0.lost += 1) }
         return committed
     }
 }

@@ -1,0 +1,191 @@
+import Foundation
+import KMSCore
+import KMSCrypto
+import KMSStorageSQLite
+import KMSTestSupport
+import Synchronization
+import Testing
+
+/// The cache layer's rule: local writes are seen at once, other processes'
+/// within the lifetime, and a read that overlaps a write never puts back
+/// what the write replaced.
+@Suite("Metadata cache")
+struct CachingMetadataStoreTests {
+    /// A hand-moved monotonic clock.
+    final class Instants: Sendable {
+        private let offset = Mutex(Duration.zero)
+        let start = ContinuousClock.now
+        var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
+        func advance(_ duration: Duration) { offset.withLock { $0 += duration } }
+    }
+
+    static func key(description: String) -> KeyRecord {
+        KeyRecord(
+            id: .generate(), createdAt: Date(timeIntervalSince1970: 1_800_000_000), description: description, keySpec: .symmetricDefault,
+            keyUsage: .encryptDecrypt, origin: .awsKMS, state: .enabled, policy: "{}", currentVersion: 1, tags: []
+        )
+    }
+
+    static func version(_ id: KeyID) -> StoredKeyVersion {
+        StoredKeyVersion(keyID: id, version: 1, keySpec: .symmetricDefault, wrappingFormat: .current, material: [1], createdAt: Date())
+    }
+
+    @Test func changesElsewhereAreSeenWithinTheLifetimeAndLocalOnesAtOnce() async throws {
+        let env = try TestEnvironment()
+        let other = try SQLiteMetadataStore(path: env.databasePath)
+        let instants = Instants()
+        let cache = CachingMetadataStore(env.database, lifetime: .seconds(5), now: { instants.now })
+        let record = Self.key(description: "v1")
+        #expect(try await cache.commit([.createKey(record, firstVersion: Self.version(record.id))]))
+        let read = try #require(try await cache.key(record.id))
+
+        var changed = read
+        changed.description = "changed by another process"
+        #expect(try await other.commit([.updateKey(changed)]))
+        instants.advance(.seconds(4))
+        #expect(try await cache.key(record.id)?.description == "v1", "served from the cache within its lifetime")
+        instants.advance(.seconds(2))
+        let fresh = try #require(try await cache.key(record.id))
+        #expect(fresh.description == "changed by another process", "still stale after the lifetime")
+
+        var local = fresh
+        local.description = "changed here"
+        #expect(try await cache.commit([.updateKey(local)]))
+        #expect(try await cache.key(record.id)?.description == "changed here", "a local write was not seen at once")
+    }
+
+    @Test func aLostCompareAndSwapDropsTheStaleEntry() async throws {
+        let env = try TestEnvironment()
+        let other = try SQLiteMetadataStore(path: env.databasePath)
+        let cache = CachingMetadataStore(env.database, lifetime: .seconds(3600))
+        let record = Self.key(description: "v1")
+        #expect(try await cache.commit([.createKey(record, firstVersion: Self.version(record.id))]))
+        let read = try #require(try await cache.key(record.id))
+        var elsewhere = read
+        elsewhere.state = .disabled
+        #expect(try await other.commit([.updateKey(elsewhere)]))
+        var stale = read
+        stale.description = "from a stale read"
+        #expect(try await cache.commit([.updateKey(stale)]) == false)
+        #expect(try await cache.key(record.id)?.state == .disabled, "the retry would read the stale entry again")
+    }
+
+    /// Holds the next `key(_:)` read (after reading) or commit (before
+    /// writing), once armed, until released,
+    /// so a test can make a read and a write overlap. Everything else passes through.
+    final class GatedStore: MetadataStore {
+        enum Gate { case read, commit }
+        let base: SQLiteMetadataStore
+        private struct State {
+            var armed: Gate?
+            var arrived: CheckedContinuation<Void, Never>?
+            var held: CheckedContinuation<Void, Never>?
+            var hasArrived = false
+        }
+        private let state = Mutex(State())
+        init(_ base: SQLiteMetadataStore) { self.base = base }
+
+        func arm(_ gate: Gate) { state.withLock { $0 = State(armed: gate) } }
+
+        /// Suspends until the armed call has done its work and is being held.
+        func waitUntilHeld() async {
+            await withCheckedContinuation { continuation in
+                let already = state.withLock { state in
+                    if state.hasArrived { return true }
+                    state.arrived = continuation
+                    return false
+                }
+                if already { continuation.resume() }
+            }
+        }
+
+        func release() {
+            state.withLock { $0.held?.resume(); $0.held = nil }
+        }
+
+        private func holdIfArmed(_ gate: Gate) async {
+            guard state.withLock({ state in
+                guard state.armed == gate else { return false }
+                state.armed = nil
+                return true
+            }) else { return }
+            await withCheckedContinuation { continuation in
+                state.withLock { state in
+                    state.held = continuation
+                    state.hasArrived = true
+                    state.arrived?.resume()
+                    state.arrived = nil
+                }
+            }
+        }
+
+        func key(_ id: KeyID) async throws -> KeyRecord? {
+            let found = try await base.key(id)
+            await holdIfArmed(.read)
+            return found
+        }
+        /// Held before the write reaches the database.
+        func commit(_ writes: [StoreWrite]) async throws -> Bool {
+            await holdIfArmed(.commit)
+            return try await base.commit(writes)
+        }
+
+        func keyVersion(_ id: KeyID, version: UInt32) async throws -> StoredKeyVersion? { try await base.keyVersion(id, version: version) }
+        func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyID] { try await base.listKeys(after: marker, limit: limit) }
+        func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] { try await base.keysPendingDeletion(dueBy: date) }
+        func alias(named name: String) async throws -> AliasRecord? { try await base.alias(named: name) }
+        func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
+            try await base.listAliases(for: keyID, after: marker, limit: limit)
+        }
+        func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] { try await base.auditRecords(after: sequence, limit: limit) }
+        func createUser(_ user: UserRecord) async throws { try await base.createUser(user) }
+        func user(named name: String) async throws -> UserRecord? { try await base.user(named: name) }
+        func listUsers() async throws -> [UserRecord] { try await base.listUsers() }
+        func createAccessKey(_ key: AccessKeyRecord) async throws { try await base.createAccessKey(key) }
+        func accessKey(_ id: String) async throws -> AccessKeyRecord? { try await base.accessKey(id) }
+        func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] { try await base.listAccessKeys(userName: userName) }
+        func deleteAccessKey(_ id: String, userName: String) async throws -> Bool { try await base.deleteAccessKey(id, userName: userName) }
+        func setting(_ name: String) async throws -> [UInt8]? { try await base.setting(name) }
+        func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] { try await base.initializeSetting(name, to: value) }
+    }
+
+    /// A read that began before a local write finishes after it: it may
+    /// answer the old value, but must not put it into the cache.
+    @Test func aReadStartedBeforeAWriteDoesNotPutBackWhatItReplaced() async throws {
+        let env = try TestEnvironment()
+        let gated = GatedStore(env.database)
+        let cache = CachingMetadataStore(gated, lifetime: .seconds(3600))
+        let record = Self.key(description: "old")
+        #expect(try await env.database.commit([.createKey(record, firstVersion: Self.version(record.id))]))
+        var replaced = try #require(try await env.database.key(record.id))
+        replaced.description = "new"
+
+        gated.arm(.read)
+        async let slowRead = cache.key(record.id)
+        await gated.waitUntilHeld()
+        #expect(try await cache.commit([.updateKey(replaced)]))
+        gated.release()
+        #expect(try await slowRead?.description == "old")
+        #expect(try await cache.key(record.id)?.description == "new", "the overlapping read put the replaced value into the cache")
+    }
+
+    /// A read that begins while a local write is under way reads the old
+    /// value from the database; it must not stay cached once the write is done.
+    @Test func aReadDuringAWriteDoesNotOutliveIt() async throws {
+        let env = try TestEnvironment()
+        let gated = GatedStore(env.database)
+        let cache = CachingMetadataStore(gated, lifetime: .seconds(3600))
+        let record = Self.key(description: "old")
+        #expect(try await env.database.commit([.createKey(record, firstVersion: Self.version(record.id))]))
+        var replaced = try #require(try await env.database.key(record.id))
+        replaced.description = "new"
+
+        gated.arm(.commit)
+        async let slowWrite = cache.commit([.updateKey(replaced)])
+        await gated.waitUntilHeld()
+        #expect(try await cache.key(record.id)?.description == "old", "the write has not reached the database yet")
+        gated.release()
+        #expect(try await slowWrite)
+        #expect(try await cache.key(record.id)?.description == "new")
+    }
+}
