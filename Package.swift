@@ -65,6 +65,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmark's ceiling: a bare Hummingbird handler answering a fixed body (Benchmarks/encrypt-wrk.sh).
+        .executableTarget(
+            name: "trent-ceiling",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Ceiling",
+            swiftSettings: swiftSettings
+        ),
         // Shared test fixtures: the MetadataStore conformance suite, a real SQLite-backed environment and a hand-moved clock. Never shipped.
         .target(name: "KMSTestSupport", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSStorageSQLiteTests", dependencies: ["KMSStorageSQLite", "KMSCore", "KMSTestSupport"], swiftSettings: swiftSettings),

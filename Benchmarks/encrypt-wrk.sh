@@ -8,6 +8,10 @@
 # - runs: wrk -t2 -c64 -d10s --latency  (override with WRK_THREADS,
 #   WRK_CONNECTIONS, WRK_DURATION, PLAINTEXT_SIZE)
 # - fails if any response was not 200; prints req/s and p50/p99 latency
+# - then replays the same request, in the same run, against the ceiling: a
+#   bare Hummingbird handler answering a fixed body with the same executor
+#   set-up (Benchmarks/Ceiling, product trent-ceiling), and prints Trent's
+#   throughput as a share of it (skip with CEILING=0; CEILING_BIN overrides)
 # - BENCH_SERVER=moto replays the same request against moto_server instead,
 #   the Python KMS emulator, for comparison on the same machine
 #
@@ -37,6 +41,12 @@ else
   (cd "$REPO" && swift build -c release --product trent)
   BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/trent"
 fi
+CEILING="${CEILING:-1}"
+if [[ "$BENCH_SERVER" == trent && "$CEILING" != 0 && -z "${CEILING_BIN:-}" ]]; then
+  log "building release: swift build -c release --product trent-ceiling"
+  (cd "$REPO" && swift build -c release --product trent-ceiling)
+  CEILING_BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/trent-ceiling"
+fi
 [[ "$BENCH_SERVER" == moto || -x "$BIN" ]] || { log "trent binary not found/executable: $BIN"; exit 1; }
 
 # --- wrk ----------------------------------------------------------------------
@@ -61,13 +71,19 @@ export TRENT_ROOT_SECRET_ACCESS_KEY="trentBenchmarkSecretKey0123456789abcdefg"
 export TRENT_ACCOUNT_ID="111122223333"
 
 SERVER_PID=""
+CEILING_PID=""
+stop_pid() {
+  local pid="$1"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+}
 cleanup() {
   local rc=$?
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SERVER_PID"
+  stop_pid "$CEILING_PID"
   if [[ $rc -ne 0 && -f "$WORK/server.log" ]]; then
     log "server log tail:"; tail -n 30 "$WORK/server.log" >&2 || true
   fi
@@ -87,15 +103,17 @@ else
 fi
 SERVER_PID=$!
 
-ready=0
-for _ in $(seq 1 300); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then log "server exited during startup"; exit 1; fi
-  if python3 -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$ENDPOINT$READY_PATH', timeout=1).status==200 else 1)" 2>/dev/null; then
-    ready=1; break
-  fi
-  sleep 0.1
-done
-[[ $ready == 1 ]] || { log "server not ready after 30s"; exit 1; }
+wait_ready() {  # PID URL
+  for _ in $(seq 1 300); do
+    if ! kill -0 "$1" 2>/dev/null; then log "server exited during startup"; return 1; fi
+    if python3 -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$2', timeout=1).status==200 else 1)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "server not ready after 30s"; return 1
+}
+wait_ready "$SERVER_PID" "$ENDPOINT$READY_PATH"
 
 # --- key + signed request -------------------------------------------------------
 python3 "$HERE/sign_request.py" \
@@ -104,25 +122,38 @@ python3 "$HERE/sign_request.py" \
 
 # --- run ------------------------------------------------------------------------
 log "hardware: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown cpu)"
-log "running: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency -s $SCRIPT $ENDPOINT/"
-OUT="$WORK/wrk.out"
-wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -s "$SCRIPT" "$ENDPOINT/" | tee "$OUT"
 
-RESULT_LINE="$(grep '^WRK_RESULT ' "$OUT" || true)"
-[[ -n "$RESULT_LINE" ]] || { log "no WRK_RESULT line in wrk output"; exit 1; }
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$RESULT_LINE"; }
-RPS="$(field rps)"; P50="$(field p50_ms)"; P99="$(field p99_ms)"
-NON200="$(field non200)"; REQS="$(field requests)"
-SOCKERR=$(( $(field err_connect) + $(field err_read) + $(field err_write) + $(field err_timeout) ))
+# run_wrk ENDPOINT NAME: replays the signed request; sets RPS P50 P99 NON200 REQS SOCKERR.
+run_wrk() {
+  local out="$WORK/wrk-$2.out"
+  log "running: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency -s $SCRIPT $1/  ($2)"
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -s "$SCRIPT" "$1/" | tee "$out"
+  local line
+  line="$(grep '^WRK_RESULT ' "$out" || true)"
+  [[ -n "$line" ]] || { log "no WRK_RESULT line in wrk output"; exit 1; }
+  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+  RPS="$(field rps)"; P50="$(field p50_ms)"; P99="$(field p99_ms)"
+  NON200="$(field non200)"; REQS="$(field requests)"
+  SOCKERR=$(( $(field err_connect) + $(field err_read) + $(field err_write) + $(field err_timeout) ))
+  if [[ "$NON200" != "0" ]]; then log "FAIL: $NON200 non-200 responses from $2"; exit 1; fi
+  if [[ "$REQS" == "0" ]]; then log "FAIL: no requests completed by $2"; exit 1; fi
+}
 
+run_wrk "$ENDPOINT" "$BENCH_SERVER"
+SERVER_RPS="$RPS"
 echo
 echo "SUMMARY: $BENCH_SERVER Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
 
-if [[ "$NON200" != "0" ]]; then
-  log "FAIL: $NON200 non-200 responses"
-  exit 1
-fi
-if [[ "$REQS" == "0" ]]; then
-  log "FAIL: no requests completed"
-  exit 1
+if [[ "$BENCH_SERVER" == trent && "$CEILING" != 0 ]]; then
+  # The server under test stops first, so the ceiling has the machine to itself as Trent had.
+  stop_pid "$SERVER_PID"; SERVER_PID=""
+  CEILING_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+  log "starting $CEILING_BIN $CEILING_PORT"
+  "$CEILING_BIN" "$CEILING_PORT" >"$WORK/ceiling.log" 2>&1 &
+  CEILING_PID=$!
+  wait_ready "$CEILING_PID" "http://127.0.0.1:$CEILING_PORT/health"
+  run_wrk "http://127.0.0.1:$CEILING_PORT" ceiling
+  SHARE="$(python3 -c "print(f'{100 * $SERVER_RPS / $RPS:.1f}')")"
+  echo "SUMMARY: ceiling (bare Hummingbird, fixed body, same request): ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms"
+  echo "SUMMARY: Trent reaches ${SHARE}% of the ceiling"
 fi
