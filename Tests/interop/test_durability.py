@@ -194,18 +194,28 @@ def test_wrong_root_key_refuses_to_start(new_server):
 
 
 def test_second_server_on_same_data_dir_is_refused(new_server):
-    """One server owns a SQLite data directory (it caches keys in memory)."""
+    """One server owns an embedded data directory; a second one exits at
+    once and leaves the first one and its keys untouched."""
     first = new_server()
+    kms = first.client()
+    key_id = kms.create_key(Description="owned by the first server")["KeyMetadata"]["KeyId"]
+    ciphertext = kms.encrypt(KeyId=key_id, Plaintext=b"still mine")["CiphertextBlob"]
     second = new_server(start=False, data_dir=first.data_dir)
     with pytest.raises(RuntimeError, match="Another Trent server is already using"):
         second.start()
-    assert first.client().list_keys()["Keys"] is not None
+    assert not second.is_running()
+    assert first.is_running()
+    metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert (metadata["KeyState"], metadata["Description"]) == ("Enabled", "owned by the first server")
+    assert kms.decrypt(CiphertextBlob=ciphertext)["Plaintext"] == b"still mine"
 
 
 def test_admin_command_without_the_external_root_key_fails_cleanly(new_server):
     """A directory created with TRENT_ROOT_KEY must not get a fresh root.key
     from a command run without it."""
     srv = new_server(extra_env={"TRENT_ROOT_KEY": base64.b64encode(os.urandom(32)).decode()})
+    key_id = srv.client().create_key()["KeyMetadata"]["KeyId"]
+    files_before = set(srv.all_data_bytes(include_log=False))
     env_without_key = {k: v for k, v in srv.env.items() if k != "TRENT_ROOT_KEY"}
     saved, srv.env = srv.env, env_without_key
     cp = srv.admin("user", "list", check=False)
@@ -213,3 +223,7 @@ def test_admin_command_without_the_external_root_key_fails_cleanly(new_server):
     assert cp.returncode != 0
     assert "TRENT_ROOT_KEY" in cp.stderr + cp.stdout
     assert not (srv.data_dir / "root.key").exists()
+    assert set(srv.all_data_bytes(include_log=False)) == files_before, "the failed command left files behind"
+    # The directory still opens with the key it was made with.
+    srv.restart()
+    assert srv.client().describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"

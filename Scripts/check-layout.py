@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Checks that dependencies point inward, from `swift package dump-package`:
+KMSServer does not depend on a storage backend, and KMSCore's dependency
+closure holds no networking, server or database package. Exits non-zero,
+naming the offending path, when one does."""
+
+import json
+import subprocess
+import sys
+
+FORBIDDEN_FOR_CORE = {
+    "packages": {"swift-nio", "hummingbird", "swift-service-lifecycle", "postgres-nio", "GRDB.swift", "async-http-client"},
+    "targets": {"CSQLite", "KMSStorageSQLite", "KMSServer"},
+}
+FORBIDDEN_FOR_SERVER = {"packages": {"postgres-nio", "GRDB.swift"}, "targets": {"CSQLite", "KMSStorageSQLite"}}
+
+package = json.loads(subprocess.run(["swift", "package", "dump-package"], check=True, capture_output=True, text=True).stdout)
+targets = {t["name"]: t for t in package["targets"]}
+
+
+def edges(name):
+    """(kind, name) of each direct dependency of a target of this package."""
+    for dependency in targets[name]["dependencies"]:
+        if "byName" in dependency:
+            yield ("target", dependency["byName"][0])
+        elif "target" in dependency:
+            yield ("target", dependency["target"][0])
+        elif "product" in dependency:
+            yield ("package", dependency["product"][1])
+
+
+def violations(root, forbidden):
+    """Paths from `root` to a forbidden target or package."""
+    found, stack, seen = [], [(root, [root])], set()
+    while stack:
+        name, path = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for kind, dependency in edges(name):
+            step = path + [dependency]
+            if dependency in forbidden[kind + "s"]:
+                found.append(" -> ".join(step))
+            elif kind == "target" and dependency in targets:
+                stack.append((dependency, step))
+    return found
+
+
+problems = violations("KMSCore", FORBIDDEN_FOR_CORE) + violations("KMSServer", FORBIDDEN_FOR_SERVER)
+for problem in problems:
+    print(f"layout: forbidden dependency {problem}", file=sys.stderr)
+if problems:
+    sys.exit(1)
+print("layout: KMSCore has no networking, server or database dependency; KMSServer depends on no storage backend")
