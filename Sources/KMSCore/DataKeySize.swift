@@ -1,4 +1,7 @@
 /// GenerateDataKey* take exactly one of KeySpec and NumberOfBytes.
+import Foundation
+import KMSCrypto
+
 enum DataKeySize {
     static func byteCount(keySpec: String?, numberOfBytes: Int?) throws(KMSError) -> Int {
         switch (keySpec, numberOfBytes) {
@@ -25,12 +28,24 @@ extension DataKeySize {
     static func auditParameters(
         keyId: String, context: [String: String]?, keySpec: String?, numberOfBytes: Int?, dryRun: Bool?
     ) -> AuditFields {
-        AuditFields([
+        [
             "keyId": .string(keyId),
             "encryptionContext": context.map(AuditValue.init),
             "keySpec": keySpec.map(AuditValue.string),
             "numberOfBytes": numberOfBytes.map(AuditValue.int),
             "dryRun": dryRun.map(AuditValue.bool),
-        ])
+        ]
+    }
+}
+
+extension ServiceEnvironment {
+    /// A fresh data key of the size GenerateDataKey* asked for, and its
+    /// encryption under the key's current version.
+    func generateDataKey(
+        keySpec: String?, numberOfBytes: Int?, context: [String: String]?, under key: ResolvedKey
+    ) async throws(KMSError) -> (plaintext: Data, ciphertext: Data) {
+        let size = try DataKeySize.byteCount(keySpec: keySpec, numberOfBytes: numberOfBytes)
+        let plaintext = Data(secureRandomBytes(count: size))
+        return (plaintext, try await encrypt(plaintext, under: key, context: context ?? [:]))
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import KMSCore
 import KMSCrypto
 public import Testing
@@ -32,16 +32,17 @@ public enum MetadataStoreConformance {
 
     // MARK: fixtures
 
-    static let createdAt = Date(timeIntervalSince1970: 1_800_000_000)
+    public static let createdAt = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func key(_ id: KeyID = .generate(), description: String = "", tags: [KeyTag] = [], state: KeyState = .enabled) -> KeyRecord {
+    /// A symmetric key record, as tests of stores need one.
+    public static func key(_ id: KeyID = .generate(), description: String = "", tags: [KeyTag] = [], state: KeyState = .enabled) -> KeyRecord {
         KeyRecord(
             id: id, createdAt: createdAt, description: description, keySpec: .symmetricDefault, keyUsage: .encryptDecrypt,
             origin: .awsKMS, state: state, policy: "{}", currentVersion: 1, tags: tags
         )
     }
 
-    static func version(_ id: KeyID, _ number: UInt32 = 1) -> StoredKeyVersion {
+    public static func version(_ id: KeyID, _ number: UInt32 = 1) -> StoredKeyVersion {
         StoredKeyVersion(
             keyID: id, version: number, keySpec: .symmetricDefault, wrappingFormat: .current,
             material: Array(repeating: UInt8(number), count: 60), createdAt: createdAt

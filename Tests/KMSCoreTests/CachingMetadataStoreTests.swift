@@ -19,15 +19,18 @@ struct CachingMetadataStoreTests {
         func advance(_ duration: Duration) { offset.withLock { $0 += duration } }
     }
 
-    static func key(description: String) -> KeyRecord {
-        KeyRecord(
-            id: .generate(), createdAt: Date(timeIntervalSince1970: 1_800_000_000), description: description, keySpec: .symmetricDefault,
-            keyUsage: .encryptDecrypt, origin: .awsKMS, state: .enabled, policy: "{}", currentVersion: 1, tags: []
-        )
-    }
+    static func key(description: String) -> KeyRecord { MetadataStoreConformance.key(description: description) }
+    static func version(_ id: KeyID) -> StoredKeyVersion { MetadataStoreConformance.version(id) }
 
-    static func version(_ id: KeyID) -> StoredKeyVersion {
-        StoredKeyVersion(keyID: id, version: 1, keySpec: .symmetricDefault, wrappingFormat: .current, material: [1], createdAt: Date())
+    /// A cache over a gated store, holding one key described "old", and the
+    /// record that replaces it with "new".
+    static func gatedFixture(_ env: TestEnvironment) async throws -> (GatedStore, CachingMetadataStore, KeyRecord) {
+        let gated = GatedStore(env.database)
+        let record = key(description: "old")
+        #expect(try await env.database.commit([.createKey(record, firstVersion: version(record.id))]))
+        var replaced = try #require(try await env.database.key(record.id))
+        replaced.description = "new"
+        return (gated, CachingMetadataStore(gated, lifetime: .seconds(3600)), replaced)
     }
 
     @Test func changesElsewhereAreSeenWithinTheLifetimeAndLocalOnesAtOnce() async throws {
@@ -153,39 +156,29 @@ struct CachingMetadataStoreTests {
     /// answer the old value, but must not put it into the cache.
     @Test func aReadStartedBeforeAWriteDoesNotPutBackWhatItReplaced() async throws {
         let env = try TestEnvironment()
-        let gated = GatedStore(env.database)
-        let cache = CachingMetadataStore(gated, lifetime: .seconds(3600))
-        let record = Self.key(description: "old")
-        #expect(try await env.database.commit([.createKey(record, firstVersion: Self.version(record.id))]))
-        var replaced = try #require(try await env.database.key(record.id))
-        replaced.description = "new"
+        let (gated, cache, replaced) = try await Self.gatedFixture(env)
 
         gated.arm(.read)
-        async let slowRead = cache.key(record.id)
+        async let slowRead = cache.key(replaced.id)
         await gated.waitUntilHeld()
         #expect(try await cache.commit([.updateKey(replaced)]))
         gated.release()
         #expect(try await slowRead?.description == "old")
-        #expect(try await cache.key(record.id)?.description == "new", "the overlapping read put the replaced value into the cache")
+        #expect(try await cache.key(replaced.id)?.description == "new", "the overlapping read put the replaced value into the cache")
     }
 
     /// A read that begins while a local write is under way reads the old
     /// value from the database; it must not stay cached once the write is done.
     @Test func aReadDuringAWriteDoesNotOutliveIt() async throws {
         let env = try TestEnvironment()
-        let gated = GatedStore(env.database)
-        let cache = CachingMetadataStore(gated, lifetime: .seconds(3600))
-        let record = Self.key(description: "old")
-        #expect(try await env.database.commit([.createKey(record, firstVersion: Self.version(record.id))]))
-        var replaced = try #require(try await env.database.key(record.id))
-        replaced.description = "new"
+        let (gated, cache, replaced) = try await Self.gatedFixture(env)
 
         gated.arm(.commit)
         async let slowWrite = cache.commit([.updateKey(replaced)])
         await gated.waitUntilHeld()
-        #expect(try await cache.key(record.id)?.description == "old", "the write has not reached the database yet")
+        #expect(try await cache.key(replaced.id)?.description == "old", "the write has not reached the database yet")
         gated.release()
         #expect(try await slowWrite)
-        #expect(try await cache.key(record.id)?.description == "new")
+        #expect(try await cache.key(replaced.id)?.description == "new")
     }
 }

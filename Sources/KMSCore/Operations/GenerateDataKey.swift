@@ -1,5 +1,3 @@
-import Foundation
-import KMSCrypto
 public import KMSProtocol
 
 public enum GenerateDataKey: KMSOperation {
@@ -27,9 +25,9 @@ public enum GenerateDataKey: KMSOperation {
         _ request: GenerateDataKeyRequest, keys: ResolvedKeys, in context: OperationContext
     ) async throws(KMSError) -> Outcome<GenerateDataKeyResponse> {
         let key = keys[.key]
-        let size = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
-        let dataKey = Data(secureRandomBytes(count: size))
-        let ciphertext = try await context.environment.encrypt(dataKey, under: key, context: request.EncryptionContext ?? [:])
-        return Outcome(GenerateDataKeyResponse(CiphertextBlob: ciphertext, Plaintext: dataKey, KeyId: key.arn))
+        let dataKey = try await context.environment.generateDataKey(
+            keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes, context: request.EncryptionContext, under: key
+        )
+        return Outcome(GenerateDataKeyResponse(CiphertextBlob: dataKey.ciphertext, Plaintext: dataKey.plaintext, KeyId: key.arn))
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-import KMSCrypto
 public import KMSProtocol
 
 public enum GenerateDataKeyWithoutPlaintext: KMSOperation {
@@ -26,10 +24,9 @@ public enum GenerateDataKeyWithoutPlaintext: KMSOperation {
         _ request: GenerateDataKeyWithoutPlaintextRequest, keys: ResolvedKeys, in context: OperationContext
     ) async throws(KMSError) -> Outcome<GenerateDataKeyWithoutPlaintextResponse> {
         let key = keys[.key]
-        let size = try DataKeySize.byteCount(keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes)
-        let ciphertext = try await context.environment.encrypt(
-            Data(secureRandomBytes(count: size)), under: key, context: request.EncryptionContext ?? [:]
+        let dataKey = try await context.environment.generateDataKey(
+            keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes, context: request.EncryptionContext, under: key
         )
-        return Outcome(GenerateDataKeyWithoutPlaintextResponse(CiphertextBlob: ciphertext, KeyId: key.arn))
+        return Outcome(GenerateDataKeyWithoutPlaintextResponse(CiphertextBlob: dataKey.ciphertext, KeyId: key.arn))
     }
 }
