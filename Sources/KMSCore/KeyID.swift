@@ -16,33 +16,42 @@ public struct KeyID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Accepts only the canonical lowercase 36-character form, so lookups
     /// cannot alias through case or brace variants.
-    public init?(_ string: some StringProtocol) {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var count = 0
-        var high: UInt8?
-        for (position, character) in string.utf8.enumerated() {
-            if position == 8 || position == 13 || position == 18 || position == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+    public init?(_ text: String) {
+        self.init(Substring(text))
+    }
+
+    /// Not generic over `StringProtocol`: callers in other modules would get
+    /// an unspecialized parse, ten times slower.
+    public init?(_ text: Substring) {
+        guard text.utf8.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &uuid) { bytes -> Bool in
+            var count = 0
+            var high: UInt8?
+            for (position, character) in text.utf8.enumerated() {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard character == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                let nibble: UInt8
+                switch character {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+                default: return false
+                }
+                if let first = high {
+                    bytes[count] = first << 4 | nibble
+                    count += 1
+                    high = nil
+                } else {
+                    high = nibble
+                }
             }
-            let nibble: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if let first = high {
-                guard count < 16 else { return nil }
-                bytes[count] = first << 4 | nibble
-                count += 1
-                high = nil
-            } else {
-                high = nibble
-            }
+            return true
         }
-        guard count == 16, high == nil else { return nil }
-        uuid = UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) })
-        description = String(string)
+        guard parsed else { return nil }
+        self.uuid = UUID(uuid: uuid)
+        description = String(text)
     }
 
     public static func generate() -> KeyID { KeyID(uuid: UUID()) }

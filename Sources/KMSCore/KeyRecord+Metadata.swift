@@ -33,7 +33,7 @@ extension KeyRecord {
 extension KeyMetadata {
     /// As CloudTrail writes `keyMetadata` in response elements.
     var auditFields: AuditFields {
-        AuditFields([
+        [
             "aWSAccountId": .string(AWSAccountId),
             "keyId": .string(KeyId),
             "arn": .string(Arn),
@@ -49,6 +49,6 @@ extension KeyMetadata {
             "keySpec": .string(KeySpec),
             "encryptionAlgorithms": .list(EncryptionAlgorithms.map(AuditValue.string)),
             "multiRegion": .bool(MultiRegion),
-        ])
+        ]
     }
 }

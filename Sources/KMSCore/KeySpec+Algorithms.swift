@@ -5,7 +5,9 @@ extension KeySpec {
     /// encryption request may name for a key of this spec.
     public var encryptionAlgorithms: [String] {
         switch self {
-        case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
+        case .symmetricDefault: Self.symmetricEncryptionAlgorithms
         }
     }
+
+    private static let symmetricEncryptionAlgorithms = ["SYMMETRIC_DEFAULT"]
 }

@@ -1,7 +1,9 @@
 public import Foundation
 
-/// The verified caller of one request, as IAM and CloudTrail name it.
-public struct Principal: Sendable, Hashable {
+/// The verified caller of one request, as IAM and CloudTrail name it. A
+/// class: the credential cache makes one per access key and every request
+/// and audit record of that key shares it.
+public final class Principal: Sendable, Hashable {
     /// CloudTrail's `userIdentity.type`.
     public enum Kind: String, Sendable, Hashable {
         case root = "Root"
@@ -21,6 +23,15 @@ public struct Principal: Sendable, Hashable {
         self.userName = userName
         self.accessKeyID = accessKeyID
         self.arn = kind == .root ? "arn:aws:iam::\(accountID):root" : "arn:aws:iam::\(accountID):user/\(userName)"
+    }
+
+    public static func == (lhs: Principal, rhs: Principal) -> Bool {
+        lhs.arn == rhs.arn && lhs.accessKeyID == rhs.accessKeyID
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(arn)
+        hasher.combine(accessKeyID)
     }
 }
 

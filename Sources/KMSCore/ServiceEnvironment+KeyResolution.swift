@@ -13,26 +13,36 @@ extension ServiceEnvironment {
     /// only a key ID or key ARN (e.g. an alias's TargetKeyId).
     public func parseKeyReference(_ raw: String, field: String = "keyId", allowAlias: Bool = true) throws(KMSError) -> KeyReference {
         try Validate.length(raw, field: field, in: 1...2048)
+        // Byte-wise: the prefixes are ASCII, and String's own prefix checks
+        // walk grapheme clusters, which showed on the data plane.
         var body = Substring(raw)
-        if raw.hasPrefix("arn:") {
-            let prefix = "arn:aws:kms:\(region):\(accountID):"
-            guard raw.hasPrefix(prefix) else {
+        if Self.hasPrefix(body, "arn:") {
+            guard Self.hasPrefix(body, arnPrefix) else {
                 // A well-formed ARN of another account or region names nothing here.
                 throw KMSError.notFound("Invalid arn \(raw)")
             }
-            body = raw.dropFirst(prefix.count)
-            if body.hasPrefix("key/") {
-                body = body.dropFirst(4)
-            } else if !body.hasPrefix("alias/") {
+            body = Self.dropPrefix(body, arnPrefix)
+            if Self.hasPrefix(body, "key/") {
+                body = Self.dropPrefix(body, "key/")
+            } else if !Self.hasPrefix(body, "alias/") {
                 throw KMSError(.invalidArn, "Invalid arn \(raw)")
             }
         }
-        if body.hasPrefix("alias/") {
+        if Self.hasPrefix(body, "alias/") {
             guard allowAlias else { throw KMSError.notFound("Invalid keyId \(raw)") }
             return .alias(String(body))
         }
         guard let id = KeyID(body) else { throw KMSError.notFound("Invalid keyId \(raw)") }
         return .key(id)
+    }
+
+    private static func hasPrefix(_ text: Substring, _ prefix: String) -> Bool {
+        text.utf8.starts(with: prefix.utf8)
+    }
+
+    /// `text` without an ASCII `prefix` it starts with.
+    private static func dropPrefix(_ text: Substring, _ prefix: String) -> Substring {
+        Substring(text.utf8.dropFirst(prefix.utf8.count))
     }
 
     /// The key a reference names, in any state.

@@ -1,7 +1,8 @@
 public import Foundation
 
-/// Everything an operation may use, fixed for the life of the server.
-public struct ServiceEnvironment: Sendable {
+/// Everything an operation may use, fixed for the life of the server. A
+/// class, so that handing it to every request copies one reference.
+public final class ServiceEnvironment: Sendable {
     public let store: any MetadataStore
     public let keyStore: any KeyStore
     public let accountID: String
@@ -18,10 +19,14 @@ public struct ServiceEnvironment: Sendable {
         self.accountID = accountID
         self.region = region
         self.now = now
+        self.arnPrefix = "arn:aws:kms:\(region):\(accountID):"
     }
 
-    public func keyARN(_ id: KeyID) -> String { "arn:aws:kms:\(region):\(accountID):key/\(id)" }
-    public func aliasARN(_ name: String) -> String { "arn:aws:kms:\(region):\(accountID):\(name)" }
+    /// `arn:aws:kms:REGION:ACCOUNT:`, which every key and alias ARN here starts with.
+    public let arnPrefix: String
+
+    public func keyARN(_ id: KeyID) -> String { arnPrefix + "key/" + id.description }
+    public func aliasARN(_ name: String) -> String { arnPrefix + name }
 
     /// Runs a storage call, turning any non-`KMSError` failure into an internal error.
     public func storage<T>(_ body: (any MetadataStore) async throws -> T) async throws(KMSError) -> T {

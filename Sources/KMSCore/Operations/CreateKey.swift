@@ -26,7 +26,7 @@ public enum CreateKey: KMSOperation {
     }
 
     public static func auditParameters(_ request: CreateKeyRequest) -> AuditFields {
-        AuditFields([
+        [
             "description": request.Description.map(AuditValue.string),
             "keyUsage": .string(request.KeyUsage ?? KeyUsage.encryptDecrypt.rawValue),
             "keySpec": .string(request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue),
@@ -38,7 +38,7 @@ public enum CreateKey: KMSOperation {
             "tags": request.Tags.map { tags in
                 .list(tags.map { .fields(["tagKey": .string($0.TagKey), "tagValue": .string($0.TagValue)]) })
             },
-        ])
+        ]
     }
 
     public static func auditResponse(_ response: CreateKeyResponse, in environment: ServiceEnvironment) -> AuditFields? {

@@ -17,12 +17,12 @@ public enum Decrypt: KMSOperation {
     }
 
     public static func auditParameters(_ request: DecryptRequest) -> AuditFields {
-        AuditFields([
+        [
             "keyId": request.KeyId.map(AuditValue.string),
             "encryptionContext": request.EncryptionContext.map(AuditValue.init),
             "encryptionAlgorithm": .string(request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"),
             "dryRun": request.DryRun.map(AuditValue.bool),
-        ])
+        ]
     }
 
     public static func perform(_ request: DecryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<DecryptResponse> {

@@ -16,12 +16,12 @@ public enum Encrypt: KMSOperation {
     }
 
     public static func auditParameters(_ request: EncryptRequest) -> AuditFields {
-        AuditFields([
+        [
             "keyId": .string(request.KeyId),
             "encryptionContext": request.EncryptionContext.map(AuditValue.init),
             "encryptionAlgorithm": .string(request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"),
             "dryRun": request.DryRun.map(AuditValue.bool),
-        ])
+        ]
     }
 
     public static func perform(_ request: EncryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<EncryptResponse> {

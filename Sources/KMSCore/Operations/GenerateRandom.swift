@@ -20,10 +20,10 @@ public enum GenerateRandom: KMSOperation {
     }
 
     public static func auditParameters(_ request: GenerateRandomRequest) -> AuditFields {
-        AuditFields([
+        [
             "numberOfBytes": request.NumberOfBytes.map(AuditValue.int),
             "customKeyStoreId": request.CustomKeyStoreId.map(AuditValue.string),
-        ])
+        ]
     }
 
     public static func perform(

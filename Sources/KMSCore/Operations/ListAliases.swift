@@ -17,11 +17,11 @@ public enum ListAliases: KMSOperation {
     }
 
     public static func auditParameters(_ request: ListAliasesRequest) -> AuditFields {
-        AuditFields([
+        [
             "keyId": request.KeyId.map(AuditValue.string),
             "limit": request.Limit.map(AuditValue.int),
             "marker": request.Marker.map(AuditValue.string),
-        ])
+        ]
     }
 
     public static func perform(_ request: ListAliasesRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<ListAliasesResponse> {

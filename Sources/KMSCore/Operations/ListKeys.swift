@@ -13,7 +13,7 @@ public enum ListKeys: KMSOperation {
     }
 
     public static func auditParameters(_ request: ListKeysRequest) -> AuditFields {
-        AuditFields(["limit": request.Limit.map(AuditValue.int), "marker": request.Marker.map(AuditValue.string)])
+        ["limit": request.Limit.map(AuditValue.int), "marker": request.Marker.map(AuditValue.string)]
     }
 
     public static func perform(_ request: ListKeysRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<ListKeysResponse> {

@@ -21,7 +21,7 @@ public enum ReEncrypt: KMSOperation {
     }
 
     public static func auditParameters(_ request: ReEncryptRequest) -> AuditFields {
-        AuditFields([
+        [
             "sourceKeyId": request.SourceKeyId.map(AuditValue.string),
             "destinationKeyId": .string(request.DestinationKeyId),
             "sourceEncryptionContext": request.SourceEncryptionContext.map(AuditValue.init),
@@ -29,7 +29,7 @@ public enum ReEncrypt: KMSOperation {
             "sourceEncryptionAlgorithm": .string(request.SourceEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"),
             "destinationEncryptionAlgorithm": .string(request.DestinationEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"),
             "dryRun": request.DryRun.map(AuditValue.bool),
-        ])
+        ]
     }
 
     public static func perform(_ request: ReEncryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<ReEncryptResponse> {

@@ -14,10 +14,10 @@ public enum ScheduleKeyDeletion: KMSOperation {
     }
 
     public static func auditParameters(_ request: ScheduleKeyDeletionRequest) -> AuditFields {
-        AuditFields([
+        [
             "keyId": .string(request.KeyId),
             "pendingWindowInDays": request.PendingWindowInDays.map(AuditValue.int),
-        ])
+        ]
     }
 
     public static func auditResponse(_ response: ScheduleKeyDeletionResponse, in environment: ServiceEnvironment) -> AuditFields? {

@@ -40,8 +40,41 @@ public struct AuditEvent: Sendable, Hashable {
 }
 
 /// Request parameters or response elements of an audit record, named as
-/// CloudTrail names them (`keyId`, `encryptionContext`).
-public typealias AuditFields = [String: AuditValue]
+/// CloudTrail names them (`keyId`, `encryptionContext`), in the order given.
+/// Written as a dictionary literal; absent (nil) values are left out. It keeps
+/// the literal's own storage, so building one for every request costs one allocation.
+public struct AuditFields: Sendable, Hashable, ExpressibleByDictionaryLiteral {
+    private let pairs: [(String, AuditValue?)]
+
+    public init(dictionaryLiteral elements: (String, AuditValue?)...) {
+        pairs = elements
+    }
+
+    init(pairs: [(String, AuditValue?)]) {
+        self.pairs = pairs
+    }
+
+    /// The fields that have a value, in order.
+    public var entries: [(name: String, value: AuditValue)] {
+        pairs.compactMap { name, value in value.map { (name, $0) } }
+    }
+
+    public subscript(name: String) -> AuditValue? {
+        for (field, value) in pairs where field == name { return value }
+        return nil
+    }
+
+    public static func == (lhs: AuditFields, rhs: AuditFields) -> Bool {
+        lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (name, value) in entries {
+            hasher.combine(name)
+            hasher.combine(value)
+        }
+    }
+}
 
 /// A JSON value in an audit record.
 public indirect enum AuditValue: Sendable, Hashable {
@@ -52,17 +85,8 @@ public indirect enum AuditValue: Sendable, Hashable {
     case list([AuditValue])
     case fields(AuditFields)
 
+    /// An encryption context, its pairs sorted by key.
     public init(_ context: [String: String]) {
-        self = .fields(context.mapValues { .string($0) })
-    }
-}
-
-extension Dictionary where Key == String, Value == AuditValue {
-    /// Fields from pairs, leaving out those whose value is absent.
-    public init(_ pairs: KeyValuePairs<String, AuditValue?>) {
-        self.init(minimumCapacity: pairs.count)
-        for (name, value) in pairs {
-            if let value { self[name] = value }
-        }
+        self = .fields(AuditFields(pairs: context.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
     }
 }

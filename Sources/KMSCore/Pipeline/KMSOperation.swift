@@ -38,11 +38,30 @@ public protocol KMSOperation: Sendable {
     /// are in a state and usage it accepts. Changes to the store are returned,
     /// not made: the pipeline commits them together with the audit record.
     static func perform(_ request: Request, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<Response>
+
+    /// Whether the request asks for a dry run. Operations do not implement
+    /// it: it follows from the request shape's `DryRunnableRequest` conformance.
+    static func isDryRun(_ request: Request) -> Bool
+
+    /// Runs a request body through `pipeline`. Operations do not implement
+    /// it: the default below is compiled once for each operation, so the
+    /// dispatcher reaches pipeline code specialized for that operation
+    /// instead of generic code instantiating types at run time per request.
+    static func handle(_ body: [UInt8], context: RequestContext, in pipeline: RequestPipeline) async throws(KMSError) -> [UInt8]
 }
 
 extension KMSOperation {
+    public static func isDryRun(_ request: Request) -> Bool { false }
     public static func validate(_ request: Request) throws(KMSError) {}
     public static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields? { nil }
+
+    public static func handle(_ body: [UInt8], context: RequestContext, in pipeline: RequestPipeline) async throws(KMSError) -> [UInt8] {
+        try await pipeline.handle(Self.self, body: body, context: context)
+    }
+}
+
+extension KMSOperation where Request: DryRunnableRequest {
+    public static func isDryRun(_ request: Request) -> Bool { request.DryRun == true }
 }
 
 /// What an operation answers, and the store writes that must be committed,
@@ -76,4 +95,9 @@ public enum KMSOperations {
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()
+
+    /// The same, by the whole `X-Amz-Target` value, so dispatch is one lookup.
+    static let byTarget: [String: any KMSOperation.Type] = Dictionary(
+        uniqueKeysWithValues: implemented.map { (OperationName.targetPrefix + $0.key.rawValue, $0.value) }
+    )
 }

@@ -3,7 +3,9 @@ public import KMSCrypto
 
 /// One key a request names: where the pipeline finds it, the action the
 /// caller needs on it, and the states, usages and algorithm it must accept.
-public struct KeySlot<Request>: Sendable {
+/// Operations declare theirs once, as static constants; a class, so that the
+/// pipeline's steps share them rather than copy them on every request.
+public final class KeySlot<Request>: Sendable {
     public enum Source: Sendable {
         /// A `KeyId`-style field: key ID or key ARN, and where `aliases` is
         /// true also an alias name or alias ARN.
@@ -20,17 +22,19 @@ public struct KeySlot<Request>: Sendable {
         case encryption(@Sendable (Request) -> String?)
     }
 
-    public var role: KeyRole
-    public var source: Source
-    public var action: KMSAction
-    public var access: KeyAccess
+    public let role: KeyRole
+    public let source: Source
+    public let action: KMSAction
+    public let access: KeyAccess
     /// Empty: any usage.
-    public var usages: Set<KeyUsage>
-    public var algorithm: Algorithm?
+    public let usages: Set<KeyUsage>
+    public let algorithm: Algorithm?
     /// Whether the operation changes this key. Such requests run one at a time
     /// per key in this process, so only other processes can make their
-    /// compare-and-swap lose.
-    public var changesKey: Bool
+    /// compare-and-swap lose. Only a slot that names its key by key ID or ARN
+    /// may change it, so that the key cannot be another one by the time the
+    /// request holds its turn.
+    public let changesKey: Bool
 
     public init(
         _ source: Source, role: KeyRole = .key, action: KMSAction, access: KeyAccess, usages: Set<KeyUsage> = [],
@@ -43,6 +47,11 @@ public struct KeySlot<Request>: Sendable {
         self.usages = usages
         self.algorithm = algorithm
         self.changesKey = changesKey
+        if changesKey {
+            guard case .field(_, _, aliases: false) = source else {
+                preconditionFailure("a slot that changes its key must name it by key ID or ARN")
+            }
+        }
     }
 }
 
@@ -56,12 +65,19 @@ public enum KeyRole: String, Sendable, Hashable {
     case currentTarget
 }
 
-/// A key the pipeline found for a slot.
-public struct ResolvedKey: Sendable {
+/// A key the pipeline found for a slot. A class, because each step of the
+/// pipeline hands it on and copying the whole record each time shows on the data plane.
+public final class ResolvedKey: Sendable {
     public let record: KeyRecord
     public let arn: String
     /// The parsed blob, for a key found through a ciphertext.
     public let ciphertext: CiphertextBlob?
+
+    init(record: KeyRecord, arn: String, ciphertext: CiphertextBlob?) {
+        self.record = record
+        self.arn = arn
+        self.ciphertext = ciphertext
+    }
 }
 
 /// The keys of one request, by role.

@@ -12,7 +12,7 @@ import KMSProtocol
 /// holds only its business logic, and authorization, audit, key stores and
 /// storage each plug in at one place. A change that loses its compare-and-swap
 /// to another process runs again from the top, with fresh reads.
-public struct RequestPipeline: Sendable {
+public final class RequestPipeline: Sendable {
     public let environment: ServiceEnvironment
     public let authorizer: any Authorizer
     public let auditSink: any AuditSink
@@ -30,23 +30,24 @@ public struct RequestPipeline: Sendable {
 
     /// The wire entry point: `X-Amz-Target` and a JSON body in, a JSON body out.
     public func handle(target: String?, body: [UInt8], context: RequestContext) async throws(KMSError) -> [UInt8] {
+        if let target, let operation = KMSOperations.byTarget[target] {
+            return try await operation.handle(body, context: context, in: self)
+        }
         guard let target, let name = OperationName(target: Substring(target)) else {
             let event = AuditEvent(eventName: Self.eventName(target), readOnly: false, context: context, region: environment.region)
             throw await failure(KMSError(.unknownOperation, "Operation \(target ?? "(none)") is not known to TrentService."), event)
         }
-        guard let operation = KMSOperations.implemented[name] else {
-            let event = AuditEvent(eventName: name.rawValue, readOnly: false, context: context, region: environment.region)
-            throw await failure(KMSError.unsupported("\(name.rawValue) is not implemented by Trent yet."), event)
-        }
-        return try await handle(operation, body: body, context: context)
+        // An operation of the API that this release does not implement.
+        let event = AuditEvent(eventName: name.rawValue, readOnly: false, context: context, region: environment.region)
+        throw await failure(KMSError.unsupported("\(name.rawValue) is not implemented by Trent yet."), event)
     }
 
-    private func handle<Operation: KMSOperation>(_: Operation.Type, body: [UInt8], context: RequestContext) async throws(KMSError) -> [UInt8] {
+    func handle<Operation: KMSOperation>(_: Operation.Type, body: [UInt8], context: RequestContext) async throws(KMSError) -> [UInt8] {
         let request: Operation.Request
         do {
             request = try WireCodec.decode(Operation.Request.self, from: body)
         } catch {
-            throw await failure(error, event(Operation.self, context))
+            throw await failure(error, makeEvent(Operation.self, context))
         }
         return try WireCodec.encode(try await run(Operation.self, request, context: context))
     }
@@ -55,13 +56,16 @@ public struct RequestPipeline: Sendable {
     public func run<Operation: KMSOperation>(
         _: Operation.Type, _ request: Operation.Request, context: RequestContext
     ) async throws(KMSError) -> Operation.Response {
-        var event = event(Operation.self, context)
+        var event = makeEvent(Operation.self, context)
         event.requestParameters = Operation.auditParameters(request)
         do {
             try Operation.validate(request)
             let keys = try await resolve(Operation.keys, request)
             event.resources = keys.arns
-            let changed = zip(Operation.keys, keys.entries).filter(\.0.changesKey).map(\.1.key.record.id)
+            var changed: [KeyID] = []
+            for (index, slot) in Operation.keys.enumerated() where slot.changesKey {
+                changed.append(keys.entries[index].key.record.id)
+            }
             if changed.isEmpty {
                 return try await attempt(Operation.self, request, keys: keys, context: context, event: &event)
             }
@@ -87,13 +91,12 @@ public struct RequestPipeline: Sendable {
             }
             try await authorize(Operation.self, keys: keys, context: context)
             try check(Operation.keys, request, keys: keys, operation: Operation.name)
-            if (request as? any DryRunnableRequest)?.DryRun == true {
+            if Operation.isDryRun(request) {
                 throw KMSError(.dryRun, "The request would have succeeded, but the DryRun flag is set.")
             }
             let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context))
-            var success = event
-            success.responseElements = Operation.auditResponse(outcome.response, in: environment)
-            if try await commit(outcome.writes, recording: success) {
+            event.responseElements = Operation.auditResponse(outcome.response, in: environment)
+            if try await commit(outcome.writes, recording: event) {
                 return outcome.response
             }
         }
@@ -128,14 +131,14 @@ public struct RequestPipeline: Sendable {
             try await authorizer.authorize(AuthorizationRequest(action: Operation.action, key: nil, context: context))
             return
         }
-        for (slot, entry) in zip(Operation.keys, keys.entries) {
-            try await authorizer.authorize(AuthorizationRequest(action: slot.action, key: entry.key, context: context))
+        for (index, slot) in Operation.keys.enumerated() {
+            try await authorizer.authorize(AuthorizationRequest(action: slot.action, key: keys.entries[index].key, context: context))
         }
     }
 
     private func check<Request>(_ slots: [KeySlot<Request>], _ request: Request, keys: ResolvedKeys, operation: OperationName) throws(KMSError) {
-        for (slot, entry) in zip(slots, keys.entries) {
-            let key = entry.key
+        for (index, slot) in slots.enumerated() {
+            let key = keys.entries[index].key
             let record = key.record
             try KeyLifecycle.check(slot.access, record, arn: key.arn)
             if !slot.usages.isEmpty, !slot.usages.contains(record.keyUsage) {
@@ -169,6 +172,7 @@ public struct RequestPipeline: Sendable {
     /// record cannot be kept, the answer is an internal error (fail closed).
     private func failure(_ error: KMSError, _ event: AuditEvent) async -> KMSError {
         var failed = event
+        failed.responseElements = nil
         failed.errorCode = error.code.awsName
         failed.errorMessage = error.message
         do {
@@ -179,7 +183,7 @@ public struct RequestPipeline: Sendable {
         }
     }
 
-    private func event<Operation: KMSOperation>(_: Operation.Type, _ context: RequestContext) -> AuditEvent {
+    private func makeEvent<Operation: KMSOperation>(_: Operation.Type, _ context: RequestContext) -> AuditEvent {
         AuditEvent(eventName: Operation.name.rawValue, readOnly: Operation.readOnly, context: context, region: environment.region)
     }
 

@@ -3,10 +3,23 @@ import Foundation
 /// JSON 1.1 as AWS speaks it: base64 blobs, epoch-second timestamps, and
 /// decoding failures reported as the exceptions AWS uses.
 public enum WireCodec {
-    public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(KMSError) -> T {
+    /// Configured once and shared: Foundation's coders are Sendable, and
+    /// making two per request showed on the data plane.
+    private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         decoder.dataDecodingStrategy = .base64
+        return decoder
+    }()
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.dataEncodingStrategy = .base64
+        return encoder
+    }()
+
+    public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(KMSError) -> T {
         // The SDKs send "{}" for operations without input, but an empty body means the same.
         let bytes = body.isEmpty ? Array("{}".utf8) : body
         do {
@@ -25,9 +38,6 @@ public enum WireCodec {
     }
 
     public static func encode<T: Encodable>(_ value: T) throws(KMSError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.dataEncodingStrategy = .base64
         do {
             return Array(try encoder.encode(value))
         } catch {
