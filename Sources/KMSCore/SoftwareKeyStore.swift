@@ -37,10 +37,9 @@ public final class SoftwareKeyStore: KeyStore {
         switch try material(of: version) {
         case .symmetric(let material):
             do {
-                let blob = try SymmetricEnvelope.seal(
+                return try SymmetricEnvelope.seal(
                     plaintext, keyID: version.keyID.uuid, keyVersion: version.version, material: material, context: context
                 )
-                return Data(blob.bytes)
             } catch {
                 throw KMSError.internalFailure(error)
             }

@@ -57,7 +57,12 @@ public struct CiphertextBlob: Sendable, Hashable {
     public var header: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(Self.headerSize)
-        out.append(Self.formatVersion)
+        Self.appendHeader(keyID: keyID, keyVersion: keyVersion, salt: salt, nonce: nonce, to: &out)
+        return out
+    }
+
+    static func appendHeader(keyID: UUID, keyVersion: UInt32, salt: [UInt8], nonce: [UInt8], to out: inout [UInt8]) {
+        out.append(formatVersion)
         withUnsafeBytes(of: keyID.uuid) { out.append(contentsOf: $0) }
         out.append(UInt8(truncatingIfNeeded: keyVersion >> 24))
         out.append(UInt8(truncatingIfNeeded: keyVersion >> 16))
@@ -65,7 +70,6 @@ public struct CiphertextBlob: Sendable, Hashable {
         out.append(UInt8(truncatingIfNeeded: keyVersion))
         out.append(contentsOf: salt)
         out.append(contentsOf: nonce)
-        return out
     }
 
     public var bytes: [UInt8] {

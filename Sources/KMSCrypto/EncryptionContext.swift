@@ -6,10 +6,20 @@
 /// (`{"a":"bc"}` versus `{"ab":"c"}`).
 public enum EncryptionContext {
     public static func canonicalBytes(_ context: [String: String]) -> [UInt8] {
+        var out = [UInt8]()
+        appendCanonicalBytes(context, to: &out)
+        return out
+    }
+
+    /// Appends the canonical bytes to `out`, so an AAD can be built in one buffer.
+    public static func appendCanonicalBytes(_ context: [String: String], to out: inout [UInt8]) {
+        if context.isEmpty {
+            appendLength(0, to: &out)
+            return
+        }
         let pairs = context.map { (Array($0.key.utf8), Array($0.value.utf8)) }
             .sorted { $0.0.lexicographicallyPrecedes($1.0) }
-        var out = [UInt8]()
-        out.reserveCapacity(4 + pairs.reduce(0) { $0 + 8 + $1.0.count + $1.1.count })
+        out.reserveCapacity(out.count + 4 + pairs.reduce(0) { $0 + 8 + $1.0.count + $1.1.count })
         appendLength(pairs.count, to: &out)
         for (key, value) in pairs {
             appendLength(key.count, to: &out)
@@ -17,7 +27,6 @@ public enum EncryptionContext {
             appendLength(value.count, to: &out)
             out.append(contentsOf: value)
         }
-        return out
     }
 
     private static func appendLength(_ length: Int, to out: inout [UInt8]) {

@@ -1,8 +1,8 @@
 import Crypto
 public import Foundation
 
-/// Encrypts and decrypts with one customer master key version, producing and
-/// consuming `CiphertextBlob`s.
+/// Encrypts and decrypts with one customer master key version, producing the
+/// bytes of a `CiphertextBlob` and opening parsed ones.
 ///
 /// Each message gets its own AES-256 key, derived from the version's material
 /// and a random 128-bit salt with HKDF-Expand (SHA-256), plus a random 96-bit
@@ -13,13 +13,14 @@ public import Foundation
 public enum SymmetricEnvelope {
     private static let derivationLabel = Array("trent/ciphertext/v1/aes-256-gcm".utf8)
 
+    /// Seals a message into a new blob and returns its bytes.
     public static func seal(
         _ plaintext: some DataProtocol,
         keyID: UUID,
         keyVersion: UInt32,
         material: SymmetricKeyMaterial,
         context: [String: String]
-    ) throws(KMSCryptoError) -> CiphertextBlob {
+    ) throws(KMSCryptoError) -> Data {
         // One draw from the CSPRNG for both: each draw is a system call.
         let random = secureRandomBytes(count: CiphertextBlob.saltSize + CiphertextBlob.nonceSize)
         return try seal(
@@ -28,7 +29,8 @@ public enum SymmetricEnvelope {
         )
     }
 
-    /// With the randomness supplied: for the format vectors only.
+    /// With the randomness supplied: for the format vectors only. The blob is
+    /// written straight into one buffer, its header doubling as the start of the AAD.
     static func seal(
         _ plaintext: some DataProtocol,
         keyID: UUID,
@@ -37,9 +39,11 @@ public enum SymmetricEnvelope {
         context: [String: String],
         salt: [UInt8],
         nonce nonceBytes: [UInt8]
-    ) throws(KMSCryptoError) -> CiphertextBlob {
-        var blob = CiphertextBlob(keyID: keyID, keyVersion: keyVersion, salt: salt, nonce: nonceBytes, ciphertext: [], tag: [])
-        let aad = blob.header + EncryptionContext.canonicalBytes(context)
+    ) throws(KMSCryptoError) -> Data {
+        var aad = [UInt8]()
+        aad.reserveCapacity(CiphertextBlob.headerSize + 4)
+        CiphertextBlob.appendHeader(keyID: keyID, keyVersion: keyVersion, salt: salt, nonce: nonceBytes, to: &aad)
+        EncryptionContext.appendCanonicalBytes(context, to: &aad)
         do {
             let sealed = try AES.GCM.seal(
                 plaintext,
@@ -47,12 +51,14 @@ public enum SymmetricEnvelope {
                 nonce: AES.GCM.Nonce(data: nonceBytes),
                 authenticating: aad
             )
-            blob.ciphertext = Array(sealed.ciphertext)
-            blob.tag = Array(sealed.tag)
+            var blob = Data(capacity: CiphertextBlob.overhead + sealed.ciphertext.count)
+            blob.append(contentsOf: aad.prefix(CiphertextBlob.headerSize))
+            blob.append(sealed.ciphertext)
+            blob.append(sealed.tag)
+            return blob
         } catch {
             throw .primitiveFailure
         }
-        return blob
     }
 
     public static func open(
@@ -60,7 +66,8 @@ public enum SymmetricEnvelope {
         material: SymmetricKeyMaterial,
         context: [String: String]
     ) throws(KMSCryptoError) -> [UInt8] {
-        let aad = blob.header + EncryptionContext.canonicalBytes(context)
+        var aad = blob.header
+        EncryptionContext.appendCanonicalBytes(context, to: &aad)
         do {
             let box = try AES.GCM.SealedBox(
                 nonce: AES.GCM.Nonce(data: blob.nonce),
