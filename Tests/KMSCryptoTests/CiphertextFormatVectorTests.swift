@@ -20,10 +20,7 @@ struct CiphertextFormatVectorTests {
         var testDescription: String { name }
     }
 
-    static let vectors: [Vector] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/ciphertext-format.json")
-        return try! JSONDecoder().decode([Vector].self, from: Data(contentsOf: url))
-    }()
+    static let vectors: [Vector] = loadVectors("ciphertext-format.json")
 
     @Test(arguments: vectors)
     func sealMatchesReferenceBytes(_ vector: Vector) throws {
@@ -43,6 +40,12 @@ struct CiphertextFormatVectorTests {
         #expect(blob.keyVersion == vector.keyVersion)
         #expect(try SymmetricEnvelope.open(blob, material: material, context: vector.context) == hex(vector.plaintext))
     }
+}
+
+/// The vectors in `Vectors/NAME`, beside this file.
+func loadVectors<Vector: Decodable>(_ name: String) -> [Vector] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/\(name)")
+    return try! JSONDecoder().decode([Vector].self, from: Data(contentsOf: url))
 }
 
 func hex(_ string: String) -> [UInt8] {

@@ -19,10 +19,7 @@ struct KeyWrappingVectorTests {
         var testDescription: String { name }
     }
 
-    static let vectors: [Vector] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/key-wrapping.json")
-        return try! JSONDecoder().decode([Vector].self, from: Data(contentsOf: url))
-    }()
+    static let vectors: [Vector] = loadVectors("key-wrapping.json")
 
     @Test(arguments: vectors)
     func unwrapsExactlyAsWrapped(_ vector: Vector) throws {
