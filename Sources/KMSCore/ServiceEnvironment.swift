@@ -28,7 +28,9 @@ public final class ServiceEnvironment: Sendable {
     public func keyARN(_ id: KeyID) -> String { arnPrefix + "key/" + id.description }
     public func aliasARN(_ name: String) -> String { arnPrefix + name }
 
-    /// Runs a storage call, turning any non-`KMSError` failure into an internal error.
+    /// Runs a storage call, turning any non-`KMSError` failure into an internal
+    /// error. Inlined, so the data plane's lookups pay for no closure.
+    @inline(__always)
     public func storage<T>(_ body: (any MetadataStore) async throws -> T) async throws(KMSError) -> T {
         do {
             return try await body(store)
