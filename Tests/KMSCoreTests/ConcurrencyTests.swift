@@ -30,7 +30,31 @@ struct ConcurrencyTests {
         #expect(nodeB.audit.lostCommits == 1, "node B's first attempt should have lost its compare-and-swap")
     }
 
-    /// The same, as a race: node A disables the key while node B changes its
+    /// Keeps each record in the store, in the same commit as the request's writes.
+    struct StoreRecordingSink: AuditSink {
+        let store: any MetadataStore
+        func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool {
+            try await store.commit(writes + [.appendAuditRecord(Array("\(event.eventName) \(event.errorCode ?? "ok")".utf8))])
+        }
+    }
+
+    /// A change and its record are kept together or not at all: the attempt
+    /// that loses its compare-and-swap leaves no record, the retry leaves one.
+    @Test func aLostChangeLeavesNoRecord() async throws {
+        let nodeA = try TestEnvironment(auditSink: { StoreRecordingSink(store: $0) })
+        let nodeB = try TestEnvironment(sharing: nodeA, auditSink: { StoreRecordingSink(store: $0) })
+        let keyID = try await nodeA.call(CreateKey.self, "{}").KeyMetadata.KeyId
+        _ = try await nodeB.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#)
+        _ = try await nodeA.call(DisableKey.self, #"{"KeyId":"\#(keyID)"}"#)
+        _ = try await nodeB.call(UpdateKeyDescription.self, #"{"KeyId":"\#(keyID)","Description":"from node B"}"#)
+        await #expect(throws: KMSError(.notFound, "")) { try await nodeB.call(DescribeKey.self, #"{"KeyId":"alias/none"}"#) }
+
+        #expect(nodeB.audit.lostCommits == 1)
+        let records = try await nodeA.database.auditRecords(after: 0, limit: 100).map { String(decoding: $0.bytes, as: UTF8.self) }
+        #expect(records == ["CreateKey ok", "DescribeKey ok", "DisableKey ok", "UpdateKeyDescription ok", "DescribeKey NotFoundException"])
+    }
+
+    /// A change from another node is never lost, as a race: node A disables the key while node B changes its
     /// description many times at once. Only disables change the state, so
     /// the key must end disabled; and every change is one stored revision.
     @Test func concurrentStateChangesStayConsistent() async throws {
