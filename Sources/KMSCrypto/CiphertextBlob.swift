@@ -71,12 +71,4 @@ public struct CiphertextBlob: Sendable, Hashable {
         out.append(contentsOf: salt)
         out.append(contentsOf: nonce)
     }
-
-    public var bytes: [UInt8] {
-        var out = header
-        out.reserveCapacity(Self.overhead + ciphertext.count)
-        out.append(contentsOf: ciphertext)
-        out.append(contentsOf: tag)
-        return out
-    }
 }

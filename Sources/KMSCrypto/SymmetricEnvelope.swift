@@ -29,7 +29,7 @@ public enum SymmetricEnvelope {
         )
     }
 
-    /// With the randomness supplied: for the format vectors only. The blob is
+    /// With the randomness supplied, so the format vectors can fix it. The blob is
     /// written straight into one buffer, its header doubling as the start of the AAD.
     static func seal(
         _ plaintext: some DataProtocol,
