@@ -83,3 +83,18 @@ extension KMSError {
         KMSError(.unsupportedOperation, message, file: file, line: line)
     }
 }
+
+extension KMSError {
+    /// Runs a call into a backend (a store, an audit sink), passing a
+    /// `KMSError` on and turning any other failure into an internal error.
+    @inline(__always)
+    static func fromBackend<T>(_ body: () async throws -> T) async throws(KMSError) -> T {
+        do {
+            return try await body()
+        } catch let error as KMSError {
+            throw error
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+}

@@ -76,7 +76,7 @@ extension ServiceEnvironment {
 
     /// The key a ciphertext blob names. When the caller also named a key, the
     /// blob must belong to it (IncorrectKeyException otherwise), as in AWS.
-    func resolveCiphertextKey(_ ciphertext: Data, keyHint: String?) async throws(KMSError) -> ResolvedKey {
+    func resolveCiphertextKey(_ ciphertext: Data, keyHint: String?) async throws(KMSError) -> (KeyRecord, CiphertextBlob) {
         let expected = try await keyHint.asyncMap { (raw) async throws(KMSError) in try await resolveKey(raw) }
         let blob: CiphertextBlob
         do {
@@ -92,7 +92,7 @@ extension ServiceEnvironment {
             // A blob naming an unknown key is indistinguishable from garbage.
             throw KMSError.invalidCiphertext()
         }
-        return ResolvedKey(record: record, arn: keyARN(record.id), ciphertext: blob)
+        return (record, blob)
     }
 }
 

@@ -32,13 +32,7 @@ public final class ServiceEnvironment: Sendable {
     /// error. Inlined, so the data plane's lookups pay for no closure.
     @inline(__always)
     public func storage<T>(_ body: (any MetadataStore) async throws -> T) async throws(KMSError) -> T {
-        do {
-            return try await body(store)
-        } catch let error as KMSError {
-            throw error
-        } catch {
-            throw KMSError.internalFailure(error)
-        }
+        try await KMSError.fromBackend { try await body(store) }
     }
 }
 

@@ -110,18 +110,17 @@ public final class RequestPipeline: Sendable {
         var entries: [(role: KeyRole, key: ResolvedKey)] = []
         entries.reserveCapacity(slots.count)
         for slot in slots {
-            let key: ResolvedKey
+            let record: KeyRecord
+            var ciphertext: CiphertextBlob?
             switch slot.source {
             case .field(let field, let name, let aliases):
-                let record = try await environment.resolveKey(field(request), field: name, allowAlias: aliases)
-                key = ResolvedKey(record: record, arn: environment.keyARN(record.id), ciphertext: nil)
+                record = try await environment.resolveKey(field(request), field: name, allowAlias: aliases)
             case .ciphertext(let blob, let keyHint):
-                key = try await environment.resolveCiphertextKey(blob(request), keyHint: keyHint(request))
+                (record, ciphertext) = try await environment.resolveCiphertextKey(blob(request), keyHint: keyHint(request))
             case .aliasTarget(let name):
-                let record = try await environment.resolveAliasTarget(name(request))
-                key = ResolvedKey(record: record, arn: environment.keyARN(record.id), ciphertext: nil)
+                record = try await environment.resolveAliasTarget(name(request))
             }
-            entries.append((slot.role, key))
+            entries.append((slot.role, ResolvedKey(record: record, arn: environment.keyARN(record.id), ciphertext: ciphertext)))
         }
         return ResolvedKeys(entries: entries)
     }
@@ -159,13 +158,7 @@ public final class RequestPipeline: Sendable {
     }
 
     private func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws(KMSError) -> Bool {
-        do {
-            return try await auditSink.commit(writes, recording: event)
-        } catch let error as KMSError {
-            throw error
-        } catch {
-            throw KMSError.internalFailure(error)
-        }
+        try await KMSError.fromBackend { try await auditSink.commit(writes, recording: event) }
     }
 
     /// Records a failed request and returns the error to answer with; if the
