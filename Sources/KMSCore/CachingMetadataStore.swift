@@ -22,7 +22,7 @@ public final class CachingMetadataStore: MetadataStore {
     private let now: @Sendable () -> ContinuousClock.Instant
     private static let capacity = 10_000
 
-    private struct Expiring<Value> {
+    private struct Expiring<Value: Sendable>: Sendable {
         var value: Value
         var expires: ContinuousClock.Instant
     }
@@ -51,27 +51,25 @@ public final class CachingMetadataStore: MetadataStore {
     // MARK: cached reads
 
     public func key(_ id: KeyID) async throws -> KeyRecord? {
-        let instant = now()
-        let (cached, generation) = cache.withLock { ($0.keys[id], $0.generation) }
-        if let cached, cached.expires > instant { return cached.value }
-        let found = try await base.key(id)
-        cache.withLock { cache in
-            guard cache.generation == generation else { return }
-            if let found { Self.insert(Expiring(value: found, expires: instant + lifetime), at: id, into: &cache.keys) }
-            else { cache.keys[id] = nil }
-        }
-        return found
+        try await read(\.keys, id) { try await base.key(id) }
     }
 
     public func alias(named name: String) async throws -> AliasRecord? {
+        try await read(\.aliases, name) { try await base.alias(named: name) }
+    }
+
+    /// A record from memory while it is fresh, otherwise from `load`.
+    private func read<Key: Hashable & Sendable, Value: Sendable>(
+        _ entries: WritableKeyPath<Cache, [Key: Expiring<Value>]>, _ key: Key, load: () async throws -> Value?
+    ) async throws -> Value? {
         let instant = now()
-        let (cached, generation) = cache.withLock { ($0.aliases[name], $0.generation) }
+        let (cached, generation) = cache.withLock { ($0[keyPath: entries][key], $0.generation) }
         if let cached, cached.expires > instant { return cached.value }
-        let found = try await base.alias(named: name)
+        let found = try await load()
         cache.withLock { cache in
             guard cache.generation == generation else { return }
-            if let found { Self.insert(Expiring(value: found, expires: instant + lifetime), at: name, into: &cache.aliases) }
-            else { cache.aliases[name] = nil }
+            if let found { Self.insert(Expiring(value: found, expires: instant + lifetime), at: key, into: &cache[keyPath: entries]) }
+            else { cache[keyPath: entries][key] = nil }
         }
         return found
     }
