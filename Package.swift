@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "KMSCrypto", dependencies: [crypto], swiftSettings: swiftSettings),
         // AWS JSON 1.1 wire shapes, shared by server and CLI.
         .target(name: "KMSProtocol", swiftSettings: swiftSettings),
+        // Pure: the IAM policy language (parse, validate, evaluate). Key, identity and trust policies all go through it.
+        .target(name: "KMSPolicy", swiftSettings: swiftSettings),
         // Pure domain: key model, lifecycle state machine, errors, one file per operation.
         .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", logging], swiftSettings: swiftSettings),
         .target(name: "SigV4", dependencies: [crypto], swiftSettings: swiftSettings),
@@ -90,6 +92,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "KMSPolicyTests", dependencies: ["KMSPolicy"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
     ]
 )
