@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "KMSProtocol", swiftSettings: swiftSettings),
         // Pure: the IAM policy language (parse, validate, evaluate). Key, identity and trust policies all go through it.
         .target(name: "KMSPolicy", swiftSettings: swiftSettings),
-        // Pure domain: key model, lifecycle state machine, errors, one file per operation.
-        .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", logging], swiftSettings: swiftSettings),
+        // Pure domain: key model, lifecycle state machine, authorization, errors, one file per operation.
+        .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", "KMSPolicy", logging], swiftSettings: swiftSettings),
+        // IAM and STS over the Query protocol: users, roles, policies, access keys, temporary credentials.
+        .target(name: "KMSIdentity", dependencies: ["KMSCore", "KMSPolicy"], swiftSettings: swiftSettings),
         .target(name: "SigV4", dependencies: [crypto], swiftSettings: swiftSettings),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "KMSServer",
             dependencies: [
-                "KMSCore", "KMSCrypto", "KMSProtocol", "SigV4",
+                "KMSCore", "KMSCrypto", "KMSProtocol", "KMSIdentity", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -86,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "KMSServerTests",
             dependencies: [
-                "KMSServer", "KMSCore", "KMSProtocol", "KMSStorageSQLite", "KMSTestSupport", "SigV4",
+                "KMSServer", "KMSCore", "KMSIdentity", "KMSProtocol", "KMSStorageSQLite", "KMSTestSupport", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 logging,
             ],

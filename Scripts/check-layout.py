@@ -13,6 +13,10 @@ FORBIDDEN_FOR_CORE = {
     "targets": {"CSQLite", "KMSStorageSQLite", "KMSServer"},
 }
 FORBIDDEN_FOR_SERVER = {"packages": {"postgres-nio", "GRDB.swift"}, "targets": {"CSQLite", "KMSStorageSQLite"}}
+# The policy language is pure: it knows nothing of keys, HTTP or storage.
+FORBIDDEN_FOR_POLICY = {"packages": FORBIDDEN_FOR_CORE["packages"] | {"swift-crypto", "swift-log"}, "targets": {"KMSCore", "KMSCrypto", "KMSProtocol", "SigV4"}}
+# IAM and STS are served by the server, never the other way round.
+FORBIDDEN_FOR_IDENTITY = FORBIDDEN_FOR_CORE
 
 package = json.loads(subprocess.run(["swift", "package", "dump-package"], check=True, capture_output=True, text=True).stdout)
 targets = {t["name"]: t for t in package["targets"]}
@@ -46,9 +50,17 @@ def violations(root, forbidden):
     return found
 
 
-problems = violations("KMSCore", FORBIDDEN_FOR_CORE) + violations("KMSServer", FORBIDDEN_FOR_SERVER)
+problems = (
+    violations("KMSCore", FORBIDDEN_FOR_CORE)
+    + violations("KMSServer", FORBIDDEN_FOR_SERVER)
+    + violations("KMSPolicy", FORBIDDEN_FOR_POLICY)
+    + violations("KMSIdentity", FORBIDDEN_FOR_IDENTITY)
+)
 for problem in problems:
     print(f"layout: forbidden dependency {problem}", file=sys.stderr)
 if problems:
     sys.exit(1)
-print("layout: KMSCore has no networking, server or database dependency; KMSServer depends on no storage backend")
+print(
+    "layout: KMSCore and KMSIdentity have no networking, server or database dependency; KMSPolicy depends on nothing of ours; "
+    "KMSServer depends on no storage backend"
+)

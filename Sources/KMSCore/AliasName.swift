@@ -1,3 +1,5 @@
+import Foundation
+
 /// Alias name rules: `alias/` followed by letters, digits, `/`, `_` and `-`
 /// (AWS's pattern `^[a-zA-Z0-9:/_-]+$`, 1–256 characters), and never under
 /// `alias/aws/`, which AWS reserves for its managed keys.
@@ -11,6 +13,13 @@ enum AliasName {
         if name.hasPrefix(reservedPrefix) {
             throw KMSError(.notAuthorized, "Alias names beginning with alias/aws/ are reserved for AWS managed keys.")
         }
+    }
+
+    /// The alias a `KeyId` field names (`alias/NAME` or an alias ARN), for `kms:RequestAlias`; nil for a key ID or key ARN.
+    static func named(in keyID: String) -> String? {
+        if keyID.hasPrefix(prefix) { return keyID }
+        guard keyID.hasPrefix("arn:"), let range = keyID.range(of: ":alias/") else { return nil }
+        return String(keyID[keyID.index(after: range.lowerBound)...])
     }
 
     static func validateForLookup(_ name: String) throws(KMSError) {

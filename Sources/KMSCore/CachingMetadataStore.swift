@@ -14,8 +14,12 @@ import Synchronization
 ///   using one always goes through its key's record first.
 /// - A read that overlaps a local write does not fill the cache, so a slow
 ///   read can never put back a value that write replaced.
-/// Absent keys and aliases are not cached. Identities, settings, listings and
-/// audit records pass straight through.
+/// Absent keys and aliases are not cached. A key's grants and an identity's
+/// policies are cached by the same rule, for authorization; every identity
+/// write drops all identity policies and advances `identityGeneration`, which
+/// the credential cache watches so that a revoked access key stops working at
+/// once. Other identity reads, settings, listings and audit records pass
+/// straight through.
 public final class CachingMetadataStore: MetadataStore {
     public let base: any MetadataStore
     public let lifetime: Duration
@@ -38,6 +42,10 @@ public final class CachingMetadataStore: MetadataStore {
         var keys: [KeyID: Expiring<KeyRecord>] = [:]
         var aliases: [String: Expiring<AliasRecord>] = [:]
         var versions: [VersionRef: StoredKeyVersion] = [:]
+        var grants: [KeyID: Expiring<[GrantRecord]>] = [:]
+        var inlinePolicies: [PolicyOwner: Expiring<[InlinePolicy]>] = [:]
+        var attachedPolicies: [PolicyOwner: Expiring<[ManagedPolicyRecord]>] = [:]
+        var identityGeneration: UInt64 = 0
     }
 
     private let cache = Mutex(Cache())
@@ -56,6 +64,23 @@ public final class CachingMetadataStore: MetadataStore {
 
     public func alias(named name: String) async throws -> AliasRecord? {
         try await read(\.aliases, name) { try await base.alias(named: name) }
+    }
+
+    public func grants(for keyID: KeyID) async throws -> [GrantRecord] {
+        try await read(\.grants, keyID) { try await base.grants(for: keyID) } ?? []
+    }
+
+    public func inlinePolicies(of owner: PolicyOwner) async throws -> [InlinePolicy] {
+        try await read(\.inlinePolicies, owner) { try await base.inlinePolicies(of: owner) } ?? []
+    }
+
+    public func attachedPolicies(of owner: PolicyOwner) async throws -> [ManagedPolicyRecord] {
+        try await read(\.attachedPolicies, owner) { try await base.attachedPolicies(of: owner) } ?? []
+    }
+
+    /// Advances with every identity write made through this layer.
+    public var identityGeneration: UInt64 {
+        cache.withLock { $0.identityGeneration }
     }
 
     /// A record from memory while it is fresh, otherwise from `load`.
@@ -115,6 +140,7 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.keys[version.keyID] = nil
                 case .destroyKey(let id, _):
                     cache.keys[id] = nil
+                    cache.grants[id] = nil
                     cache.versions = cache.versions.filter { $0.key.keyID != id }
                     cache.aliases = cache.aliases.filter { $0.value.value.targetKeyID != id }
                 case .createAlias(let alias):
@@ -123,6 +149,15 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.aliases[name] = nil
                 case .appendAuditRecord:
                     break
+                case .createGrant(let grant):
+                    cache.grants[grant.keyID] = nil
+                case .deleteGrant(let keyID, _):
+                    cache.grants[keyID] = nil
+                case .createUser, .deleteUser, .tag, .createAccessKey, .setAccessKeyStatus, .deleteAccessKey, .createRole, .deleteRole,
+                     .putInlinePolicy, .deleteInlinePolicy, .createManagedPolicy, .deleteManagedPolicy, .attachPolicy, .detachPolicy:
+                    cache.identityGeneration &+= 1
+                    cache.inlinePolicies.removeAll()
+                    cache.attachedPolicies.removeAll()
                 }
             }
         }
@@ -146,13 +181,14 @@ public final class CachingMetadataStore: MetadataStore {
         try await base.auditRecords(after: sequence, limit: limit)
     }
 
-    public func createUser(_ user: UserRecord) async throws { try await base.createUser(user) }
     public func user(named name: String) async throws -> UserRecord? { try await base.user(named: name) }
     public func listUsers() async throws -> [UserRecord] { try await base.listUsers() }
-    public func createAccessKey(_ key: AccessKeyRecord) async throws { try await base.createAccessKey(key) }
     public func accessKey(_ id: String) async throws -> AccessKeyRecord? { try await base.accessKey(id) }
     public func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] { try await base.listAccessKeys(userName: userName) }
-    public func deleteAccessKey(_ id: String, userName: String) async throws -> Bool { try await base.deleteAccessKey(id, userName: userName) }
+    public func role(named name: String) async throws -> RoleRecord? { try await base.role(named: name) }
+    public func managedPolicy(_ arn: String) async throws -> ManagedPolicyRecord? { try await base.managedPolicy(arn) }
+    public func grant(token: String) async throws -> GrantRecord? { try await base.grant(token: token) }
+    public func grants(retirableBy principalARN: String) async throws -> [GrantRecord] { try await base.grants(retirableBy: principalARN) }
     public func setting(_ name: String) async throws -> [UInt8]? { try await base.setting(name) }
     public func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] {
         try await base.initializeSetting(name, to: value)

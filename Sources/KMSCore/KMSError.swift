@@ -5,14 +5,19 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
     public enum Code: String, Sendable, Hashable, CaseIterable {
         case accessDenied = "AccessDeniedException"
         case alreadyExists = "AlreadyExistsException"
+        /// IAM only: an entity still has what must go first.
+        case deleteConflict = "DeleteConflict"
         case disabled = "DisabledException"
         case dryRun = "DryRunOperationException"
+        case expiredToken = "ExpiredTokenException"
         case incompleteSignature = "IncompleteSignatureException"
         case incorrectKey = "IncorrectKeyException"
         case internalFailure = "KMSInternalException"
         case invalidAliasName = "InvalidAliasNameException"
         case invalidArn = "InvalidArnException"
         case invalidCiphertext = "InvalidCiphertextException"
+        case invalidGrantID = "InvalidGrantIdException"
+        case invalidGrantToken = "InvalidGrantTokenException"
         case invalidKeyUsage = "InvalidKeyUsageException"
         case invalidMarker = "InvalidMarkerException"
         case invalidSignature = "InvalidSignatureException"
@@ -34,6 +39,29 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
 
         /// The AWS error name, sent as `__type`.
         public var awsName: String { rawValue }
+
+        /// The name IAM and STS give the same error in their Query protocol's `<Code>`.
+        public var queryName: String {
+            switch self {
+            case .accessDenied, .notAuthorized: "AccessDenied"
+            case .alreadyExists: "EntityAlreadyExists"
+            case .deleteConflict: "DeleteConflict"
+            case .expiredToken: "ExpiredToken"
+            case .incompleteSignature: "IncompleteSignature"
+            case .internalFailure: "ServiceFailure"
+            case .invalidSignature: "SignatureDoesNotMatch"
+            case .limitExceeded: "LimitExceeded"
+            case .malformedPolicyDocument: "MalformedPolicyDocument"
+            case .missingAuthenticationToken: "MissingAuthenticationToken"
+            case .notFound: "NoSuchEntity"
+            case .throttling: "Throttling"
+            case .unknownOperation, .unsupportedOperation: "InvalidAction"
+            case .unrecognizedClient: "InvalidClientTokenId"
+            case .disabled, .dryRun, .incorrectKey, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
+                 .invalidGrantToken, .invalidKeyUsage, .invalidMarker, .invalidState, .serialization, .tag, .validation:
+                "ValidationError"
+            }
+        }
     }
 
     public var code: Code
@@ -88,7 +116,7 @@ extension KMSError {
     /// Runs a call into a backend (a store, an audit sink), passing a
     /// `KMSError` on and turning any other failure into an internal error.
     @inline(__always)
-    static func fromBackend<T>(_ body: () async throws -> T) async throws(KMSError) -> T {
+    public static func fromBackend<T>(_ body: () async throws -> T) async throws(KMSError) -> T {
         do {
             return try await body()
         } catch let error as KMSError {

@@ -22,7 +22,7 @@ public struct KeyRecord: Sendable, Hashable {
     public var pendingWindowInDays: Int?
     public var policy: String
     public var currentVersion: UInt32
-    public var tags: [KeyTag]
+    public var tags: [ResourceTag]
     /// Bumped by every stored change; a write names the revision it was
     /// derived from, so two concurrent read-modify-writes cannot both win.
     public var revision: Int64
@@ -30,7 +30,7 @@ public struct KeyRecord: Sendable, Hashable {
     public init(
         id: KeyID, createdAt: Date, description: String, keySpec: KeySpec, keyUsage: KeyUsage, origin: KeyOrigin,
         state: KeyState, deletionDate: Date? = nil, pendingWindowInDays: Int? = nil, policy: String,
-        currentVersion: UInt32, tags: [KeyTag], revision: Int64 = 0
+        currentVersion: UInt32, tags: [ResourceTag], revision: Int64 = 0
     ) {
         self.id = id
         self.createdAt = createdAt
@@ -48,7 +48,7 @@ public struct KeyRecord: Sendable, Hashable {
     }
 }
 
-public struct KeyTag: Sendable, Hashable {
+public struct ResourceTag: Sendable, Hashable {
     public var key: String
     public var value: String
     public init(key: String, value: String) {

@@ -35,17 +35,24 @@ public protocol MetadataStore: Sendable {
     /// Records appended by `StoreWrite.appendAuditRecord`, in commit order, strictly after `sequence`.
     func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord]
 
-    // MARK: identities
-    /// Throws `KMSError` `.alreadyExists` when the user exists.
-    func createUser(_ user: UserRecord) async throws
+    // MARK: identities (changed through `commit`)
     func user(named name: String) async throws -> UserRecord?
     func listUsers() async throws -> [UserRecord]
-    /// Throws `KMSError` `.alreadyExists` when the ID is taken.
-    func createAccessKey(_ key: AccessKeyRecord) async throws
     func accessKey(_ id: String) async throws -> AccessKeyRecord?
     func listAccessKeys(userName: String) async throws -> [AccessKeyRecord]
-    /// Returns whether the user had that key.
-    func deleteAccessKey(_ id: String, userName: String) async throws -> Bool
+    func role(named name: String) async throws -> RoleRecord?
+    func managedPolicy(_ arn: String) async throws -> ManagedPolicyRecord?
+    /// Sorted by name.
+    func inlinePolicies(of owner: PolicyOwner) async throws -> [InlinePolicy]
+    /// Sorted by ARN.
+    func attachedPolicies(of owner: PolicyOwner) async throws -> [ManagedPolicyRecord]
+
+    // MARK: grants
+    /// The grants on a key, oldest first.
+    func grants(for keyID: KeyID) async throws -> [GrantRecord]
+    func grant(token: String) async throws -> GrantRecord?
+    /// Grants naming `principalARN` as their retiring principal, oldest first.
+    func grants(retirableBy principalARN: String) async throws -> [GrantRecord]
 
     // MARK: service settings
     func setting(_ name: String) async throws -> [UInt8]?
@@ -76,6 +83,42 @@ public enum StoreWrite: Sendable, Hashable {
     /// An audit record, opaque to the store, kept in commit order, so that a
     /// change and its record are kept together or not at all.
     case appendAuditRecord([UInt8])
+
+    // Identities. Each names the error it throws, applying nothing.
+    /// `.alreadyExists`.
+    case createUser(UserRecord)
+    /// `.notFound`; `.deleteConflict` while the user has access keys or policies.
+    case deleteUser(String)
+    /// Adds or replaces tags; `.notFound`; `.limitExceeded` past 50 tags.
+    case tag(PolicyOwner, [ResourceTag])
+    /// `.alreadyExists`; `.notFound` without the user; `.limitExceeded` for a third key.
+    case createAccessKey(AccessKeyRecord)
+    /// `.notFound` unless the user has that key.
+    case setAccessKeyStatus(id: String, userName: String, AccessKeyStatus)
+    /// `.notFound` unless the user has that key.
+    case deleteAccessKey(id: String, userName: String)
+    /// `.alreadyExists`.
+    case createRole(RoleRecord)
+    /// `.notFound`; `.deleteConflict` while the role has policies.
+    case deleteRole(String)
+    /// Adds or replaces a policy; `.notFound` without the owner.
+    case putInlinePolicy(PolicyOwner, InlinePolicy)
+    /// `.notFound`.
+    case deleteInlinePolicy(PolicyOwner, name: String)
+    /// `.alreadyExists`.
+    case createManagedPolicy(ManagedPolicyRecord)
+    /// `.notFound`; `.deleteConflict` while attached.
+    case deleteManagedPolicy(arn: String)
+    /// `.notFound` without the owner or the policy; `.limitExceeded` past 10 attached policies. Attaching twice is no change.
+    case attachPolicy(PolicyOwner, arn: String)
+    /// `.notFound` unless attached.
+    case detachPolicy(PolicyOwner, arn: String)
+
+    // Grants.
+    /// `.notFound` without the key.
+    case createGrant(GrantRecord)
+    /// `.notFound` unless the key has that grant.
+    case deleteGrant(keyID: KeyID, grantID: String)
 }
 
 public struct StoredAuditRecord: Sendable, Hashable {
@@ -87,26 +130,3 @@ public struct StoredAuditRecord: Sendable, Hashable {
     }
 }
 
-public struct UserRecord: Sendable, Hashable {
-    public var name: String
-    public var createdAt: Date
-    public init(name: String, createdAt: Date) {
-        self.name = name
-        self.createdAt = createdAt
-    }
-}
-
-/// An access key. The secret is stored only sealed under the root key,
-/// because SigV4 verification needs the secret itself, so it cannot be hashed.
-public struct AccessKeyRecord: Sendable, Hashable {
-    public var id: String
-    public var userName: String
-    public var sealedSecret: [UInt8]
-    public var createdAt: Date
-    public init(id: String, userName: String, sealedSecret: [UInt8], createdAt: Date) {
-        self.id = id
-        self.userName = userName
-        self.sealedSecret = sealedSecret
-        self.createdAt = createdAt
-    }
-}

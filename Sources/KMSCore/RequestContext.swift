@@ -8,21 +8,67 @@ public final class Principal: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case root = "Root"
         case user = "IAMUser"
+        case assumedRole = "AssumedRole"
+    }
+
+    /// The role behind temporary credentials from AssumeRole.
+    public struct RoleSession: Sendable, Hashable {
+        public var roleName: String
+        public var roleID: String
+        public var roleARN: String
+        public var sessionName: String
+        public var expiration: Date
+        /// Who called AssumeRole.
+        public var sourceARN: String
     }
 
     public let kind: Kind
     public let accountID: String
-    public let userName: String
+    /// The IAM user's name; nil for an assumed role. The root identity is the user named `root`.
+    public let userName: String?
+    /// `aws:userid`: the account ID for root, `AIDA…` for a user, `AROA…:SESSION` for an assumed role.
+    public let principalID: String
     public let accessKeyID: String
-    /// `arn:aws:iam::ACCOUNT:root` for the account's root identity, `…:user/NAME` for a user.
+    /// `arn:aws:iam::ACCOUNT:root`, `…:user/NAME` or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     public let arn: String
+    public let session: RoleSession?
+    /// `aws:PrincipalTag/*`: the user's or the role's tags.
+    public let tags: [String: String]
 
-    public init(userName: String, accessKeyID: String, accountID: String) {
+    public init(userName: String, userID: String, accessKeyID: String, accountID: String, tags: [String: String] = [:]) {
         self.kind = userName == Identities.rootUserName ? .root : .user
         self.accountID = accountID
         self.userName = userName
+        self.principalID = kind == .root ? accountID : userID
         self.accessKeyID = accessKeyID
         self.arn = kind == .root ? "arn:aws:iam::\(accountID):root" : "arn:aws:iam::\(accountID):user/\(userName)"
+        self.session = nil
+        self.tags = tags
+    }
+
+    public init(session: RoleSession, accessKeyID: String, accountID: String, tags: [String: String] = [:]) {
+        self.kind = .assumedRole
+        self.accountID = accountID
+        self.userName = nil
+        self.principalID = "\(session.roleID):\(session.sessionName)"
+        self.accessKeyID = accessKeyID
+        self.arn = "arn:aws:sts::\(accountID):assumed-role/\(session.roleName)/\(session.sessionName)"
+        self.session = session
+        self.tags = tags
+    }
+
+    /// Whose identity policies apply: the user's, or the assumed role's. Root has none: it may do everything IAM allows.
+    public var policyOwner: PolicyOwner? {
+        switch kind {
+        case .root: nil
+        case .user: userName.map(PolicyOwner.user)
+        case .assumedRole: session.map { .role($0.roleName) }
+        }
+    }
+
+    /// The name logs show: the user name, or ROLE/SESSION.
+    public var displayName: String {
+        userName ?? session.map { "\($0.roleName)/\($0.sessionName)" } ?? arn
     }
 
     public static func == (lhs: Principal, rhs: Principal) -> Bool {
@@ -43,12 +89,18 @@ public struct RequestContext: Sendable {
     public var sourceIPAddress: String?
     public var userAgent: String?
     public var time: Date
+    /// Whether the request came over TLS (`aws:SecureTransport`).
+    public var secureTransport: Bool
 
-    public init(principal: Principal, requestID: String, sourceIPAddress: String? = nil, userAgent: String? = nil, time: Date) {
+    public init(
+        principal: Principal, requestID: String, sourceIPAddress: String? = nil, userAgent: String? = nil, time: Date,
+        secureTransport: Bool = false
+    ) {
         self.principal = principal
         self.requestID = requestID
         self.sourceIPAddress = sourceIPAddress
         self.userAgent = userAgent
         self.time = time
+        self.secureTransport = secureTransport
     }
 }

@@ -1,4 +1,5 @@
 public import KMSCrypto
+public import Foundation
 
 /// Seals the service's own secrets under the root key: access-key secrets
 /// (SigV4 needs the secret itself, so it cannot be hashed) and the check
@@ -26,6 +27,19 @@ public struct SecretSealer: Sendable {
         } catch {
             throw KMSError.internalFailure(error)
         }
+    }
+
+    /// Seals other service secrets, such as STS session claims; `purpose` binds each to its use.
+    public func seal(_ bytes: some DataProtocol, purpose: String) throws(KMSError) -> [UInt8] {
+        do {
+            return try rootKey.seal(secret: bytes, purpose: purpose)
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    public func open(_ sealed: [UInt8], purpose: String) throws(KMSCryptoError) -> [UInt8] {
+        try rootKey.open(sealedSecret: sealed, purpose: purpose)
     }
 
     private static let checkPlaintext = Array("trent root key check v1".utf8)

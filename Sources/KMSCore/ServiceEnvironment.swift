@@ -40,9 +40,13 @@ public final class ServiceEnvironment: Sendable {
 public struct OperationContext: Sendable {
     public let environment: ServiceEnvironment
     public let request: RequestContext
+    /// For operations whose rules depend on a second authorization question:
+    /// the key policy lockout check, who may retire a grant.
+    public let authorizer: any Authorizer
 
-    public init(environment: ServiceEnvironment, request: RequestContext) {
+    public init(environment: ServiceEnvironment, request: RequestContext, authorizer: any Authorizer) {
         self.environment = environment
         self.request = request
+        self.authorizer = authorizer
     }
 }

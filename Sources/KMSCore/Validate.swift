@@ -56,7 +56,12 @@ public enum Validate {
         if tokens.count > 10 {
             throw KMSError.validation("1 validation error detected: Value at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10")
         }
-        for token in tokens { try length(token, field: "grantTokens", in: 1...8192) }
+        for token in tokens {
+            try length(token, field: "grantTokens", in: 1...8192)
+            guard GrantRules.isWellFormedToken(token) else {
+                throw KMSError(.invalidGrantToken, "The grant token is not valid.")
+            }
+        }
     }
 
     /// The encryption algorithms of the API; whether the key supports the one

@@ -140,6 +140,16 @@ public struct PolicyDocument: Sendable {
         return PolicyDocument(kind: kind, version: version, id: id, statements: statements)
     }
 
+    /// The user, role and session ARNs the document's Principal and
+    /// NotPrincipal elements name, so a caller can check that they exist.
+    public var namedPrincipalARNs: [String] {
+        statements.flatMap { statement in
+            (statement.principals ?? []).compactMap { pattern in
+                if case .arn(let arn) = pattern { arn } else { nil }
+            }
+        }
+    }
+
     /// AWS evaluation within one policy: an applicable Deny wins over everything, otherwise the
     /// strongest applicable Allow (.direct over .account), otherwise not applicable.
     public func evaluate(_ request: PolicyRequest) -> PolicyResult {

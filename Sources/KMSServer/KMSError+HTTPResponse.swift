@@ -8,11 +8,25 @@ extension KMSError.Code {
         switch self {
         case .internalFailure: .internalServerError
         case .missingAuthenticationToken: .forbidden
-        case .accessDenied, .alreadyExists, .disabled, .dryRun, .incompleteSignature, .incorrectKey, .invalidAliasName, .invalidArn,
-             .invalidCiphertext, .invalidKeyUsage, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
+        // As the AWS API reference lists it for every operation that takes DryRun.
+        case .dryRun: .preconditionFailed
+        case .accessDenied, .alreadyExists, .deleteConflict, .disabled, .expiredToken, .incompleteSignature, .incorrectKey,
+             .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID, .invalidGrantToken, .invalidKeyUsage, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
              .malformedPolicyDocument, .notAuthorized, .notFound, .serialization, .tag, .unknownOperation,
              .throttling, .unrecognizedClient, .unsupportedOperation, .validation:
             .badRequest
+        }
+    }
+
+    /// The HTTP status IAM and STS answer each error with.
+    var queryHTTPStatus: HTTPResponse.Status {
+        switch self {
+        case .internalFailure: .internalServerError
+        case .notFound: .notFound
+        case .alreadyExists, .deleteConflict, .limitExceeded: .conflict
+        case .accessDenied, .notAuthorized, .missingAuthenticationToken, .unrecognizedClient, .invalidSignature, .incompleteSignature:
+            .forbidden
+        default: .badRequest
         }
     }
 }

@@ -2,39 +2,81 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KMSCore
+import KMSIdentity
 import KMSProtocol
 import Logging
 import NIOCore
 import SigV4
 
-/// The single `POST /` endpoint: body limit, SigV4, the request pipeline, AWS error shapes.
+/// The single `POST /` endpoint: body limit, SigV4, then the API the
+/// signature's scope names: KMS (JSON 1.1, `X-Amz-Target`) through the
+/// request pipeline, or IAM and STS (Query protocol) through the query
+/// pipeline, each with its own error shapes.
 struct KMSRequestHandler: Sendable {
     static let maximumBodySize = 1 << 20
 
+    /// The APIs of one endpoint, by the service a signature is scoped to.
+    enum API: Sendable, Equatable {
+        case kms
+        case query(QueryService)
+
+        init(scopeService service: String?) {
+            self = QueryService(rawValue: service ?? "").map(API.query) ?? .kms
+        }
+    }
+
     let pipeline: RequestPipeline
-    let verifier: SigV4Verifier
+    let queries: QueryPipeline
+    /// By "service/region": KMS and STS in this server's region, IAM also in us-east-1, where AWS scopes its global endpoint.
+    let verifiers: [String: SigV4Verifier]
     let credentials: CredentialCache
     let now: @Sendable () -> Date
     let logger: Logger
     let requestIDs = RequestIDs()
 
+    init(
+        pipeline: RequestPipeline, queries: QueryPipeline, identityGeneration: @escaping @Sendable () -> UInt64,
+        credentialCacheLifetime: Duration, logger: Logger
+    ) {
+        let region = pipeline.environment.region
+        let scopes = [("kms", region), ("sts", region), ("iam", region), ("iam", "us-east-1"), ("sts", "us-east-1")]
+        self.pipeline = pipeline
+        self.queries = queries
+        self.verifiers = Dictionary(
+            scopes.map { ("\($0)/\($1)", SigV4Verifier(region: $1, service: $0)) }, uniquingKeysWith: { first, _ in first }
+        )
+        self.credentials = CredentialCache(identities: queries.identities, lifetime: credentialCacheLifetime, generation: identityGeneration)
+        self.now = pipeline.environment.now
+        self.logger = logger
+    }
+
     func handle(_ request: Request, remoteAddress: String?) async -> Response {
         let requestID = requestIDs.next()
         var request = request
+        let signed = Self.sigV4Request(request)
+        let scope = SigV4Verifier.scope(of: signed)
+        let api = request.headers[.xAmzTarget] != nil ? .kms : API(scopeService: scope?.service)
         do {
             let body = try await readBody(&request)
             let time = now()
-            let principal = try await authenticate(request, body: body, at: time)
+            let principal = try await authenticate(signed, scope: scope, body: body, at: time)
             let context = RequestContext(
                 principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
                 userAgent: request.headers[.userAgent], time: time
             )
-            let target = request.headers[.xAmzTarget]
-            let output = try await pipeline.handle(target: target, body: body, context: context)
-            logger.debug("request", metadata: ["request-id": "\(requestID)", "target": "\(target ?? "")", "user": "\(principal.userName)"])
-            return Self.response(.ok, output, requestID: requestID)
+            switch api {
+            case .kms:
+                let target = request.headers[.xAmzTarget]
+                let output = try await pipeline.handle(target: target, body: body, context: context)
+                logger.debug("request", metadata: ["request-id": "\(requestID)", "target": "\(target ?? "")", "caller": "\(principal.displayName)"])
+                return Self.response(.ok, output, contentType: Self.jsonContentType, requestID: requestID)
+            case .query(let service):
+                let output = try await queries.handle(service, body: body, context: context)
+                logger.debug("request", metadata: ["request-id": "\(requestID)", "service": "\(service.rawValue)", "caller": "\(principal.displayName)"])
+                return Self.response(.ok, output, contentType: Self.xmlContentType, requestID: requestID)
+            }
         } catch {
-            return errorResponse(error, requestID: requestID)
+            return errorResponse(error, api: api, requestID: requestID)
         }
     }
 
@@ -54,14 +96,21 @@ struct KMSRequestHandler: Sendable {
 
     private static let tooLarge = KMSError.validation("The request body exceeds the limit of \(maximumBodySize) bytes.")
 
-    private func authenticate(_ request: Request, body: [UInt8], at time: Date) async throws(KMSError) -> Principal {
+    private static func sigV4Request(_ request: Request) -> SigV4Request {
         let rawPath = request.head.path ?? "/"
         let (path, query) = rawPath.firstIndex(of: "?").map { (String(rawPath[..<$0]), String(rawPath[rawPath.index(after: $0)...])) }
             ?? (rawPath, "")
         // HTTP/1 `Host` arrives as the authority pseudo-header in swift-http-types.
         var headers: [(name: String, value: String)] = request.head.authority.map { [("host", $0)] } ?? []
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
-        let signed = SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
+        return SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
+    }
+
+    private func authenticate(
+        _ signed: SigV4Request, scope: (service: String, region: String)?, body: [UInt8], at time: Date
+    ) async throws(KMSError) -> Principal {
+        // A scope no verifier serves is checked by KMS's, which names what it expected.
+        let verifier = scope.flatMap { verifiers["\($0.service)/\($0.region)"] } ?? verifiers["kms/\(pipeline.environment.region)"]!
         do {
             return try await verifier.verify(signed, body: body, now: time, credentials: credentials)
         } catch {
@@ -75,22 +124,35 @@ struct KMSRequestHandler: Sendable {
         case .incompleteSignature: .incompleteSignature
         case .invalidSignature: .invalidSignature
         case .unrecognizedClient: .unrecognizedClient
+        case .expiredToken: .expiredToken
         case .credentialLookupFailed: .internalFailure
         }
     }
 
-    private func errorResponse(_ error: any Error, requestID: String) -> Response {
+    private func errorResponse(_ error: any Error, api: API, requestID: String) -> Response {
         let kmsError = (error as? KMSError) ?? KMSError.internalFailure(error)
         if kmsError.code == .internalFailure {
             logger.error("internal failure", metadata: ["request-id": "\(requestID)", "error": "\(kmsError.debugDescription)"])
         }
-        let body = (try? WireCodec.encode(AWSErrorBody(type: kmsError.code.awsName, message: kmsError.message))) ?? []
-        return Self.response(kmsError.code.httpStatus, body, requestID: requestID)
+        switch api {
+        case .kms:
+            let body = (try? WireCodec.encode(AWSErrorBody(type: kmsError.code.awsName, message: kmsError.message))) ?? []
+            return Self.response(kmsError.code.httpStatus, body, contentType: Self.jsonContentType, requestID: requestID)
+        case .query(let service):
+            let status = kmsError.code.queryHTTPStatus
+            let body = service.errorResponse(
+                code: kmsError.code.queryName, message: kmsError.message, isServerFault: status.code >= 500, requestID: requestID
+            )
+            return Self.response(status, body, contentType: Self.xmlContentType, requestID: requestID)
+        }
     }
 
-    private static func response(_ status: HTTPResponse.Status, _ body: [UInt8], requestID: String) -> Response {
+    private static let jsonContentType = "application/x-amz-json-1.1"
+    private static let xmlContentType = "text/xml"
+
+    private static func response(_ status: HTTPResponse.Status, _ body: [UInt8], contentType: String, requestID: String) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/x-amz-json-1.1"
+        headers[.contentType] = contentType
         headers[.xAmznRequestID] = requestID
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }

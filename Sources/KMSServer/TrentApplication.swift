@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 public import KMSCore
+public import KMSIdentity
 public import Logging
 import NIOCore
 import SigV4
@@ -9,18 +10,16 @@ import SigV4
 /// (unauthenticated, for load balancers and test harnesses).
 public func buildApplication(
     pipeline: RequestPipeline,
-    identities: Identities,
+    queries: QueryPipeline,
+    identityGeneration: @escaping @Sendable () -> UInt64,
     host: String,
     port: Int,
     credentialCacheLifetime: Duration,
     logger: Logger
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
-        pipeline: pipeline,
-        verifier: SigV4Verifier(region: pipeline.environment.region, service: "kms"),
-        credentials: CredentialCache(identities: identities, lifetime: credentialCacheLifetime),
-        now: pipeline.environment.now,
-        logger: logger
+        pipeline: pipeline, queries: queries, identityGeneration: identityGeneration,
+        credentialCacheLifetime: credentialCacheLifetime, logger: logger
     )
     let router = Router(context: TrentRequestContext.self)
     router.post("/") { request, context in await handler.handle(request, remoteAddress: context.remoteAddress?.ipAddress) }

@@ -1,5 +1,6 @@
 public import Foundation
 public import KMSCore
+import KMSIdentity
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
@@ -50,14 +51,17 @@ public enum TrentServer {
         let environment = ServiceEnvironment(
             store: store, keyStore: directory.keyStore, accountID: directory.accountID, region: configuration.dataDirectory.region
         )
-        let pipeline = RequestPipeline(
-            environment: environment,
-            authorizer: AccountAuthorizer(accountID: directory.accountID),
-            auditSink: NoAuditTrail(store: store)
+        let authorizer = PolicyAuthorizer(store: store)
+        let auditSink = NoAuditTrail(store: store)
+        let pipeline = RequestPipeline(environment: environment, authorizer: authorizer, auditSink: auditSink)
+        // Identity changes go through the caching store too, so that the credential cache sees them at once.
+        let identities = Identities(
+            store: store, sealer: directory.identities.sealer, accountID: directory.accountID, now: environment.now
         )
+        let queries = QueryPipeline(identities: identities, authorizer: authorizer, auditSink: auditSink, region: environment.region)
         let application = buildApplication(
-            pipeline: pipeline, identities: directory.identities, host: configuration.host, port: configuration.port,
-            credentialCacheLifetime: configuration.credentialCacheLifetime, logger: logger
+            pipeline: pipeline, queries: queries, identityGeneration: { store.identityGeneration }, host: configuration.host,
+            port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime, logger: logger
         )
         let deletions = KeyDeletionService(
             sweep: KeyDeletionSweep(environment: environment), interval: configuration.deletionSweepInterval, logger: logger

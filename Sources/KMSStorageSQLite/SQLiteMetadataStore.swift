@@ -14,7 +14,7 @@ public import ServiceLifecycle
 /// As a service it checkpoints the write-ahead log into the database at
 /// graceful shutdown, so a stopped server leaves one self-contained file.
 public final class SQLiteMetadataStore: MetadataStore, Service {
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
     private let threadPool: NIOThreadPool
 
     public init(path: String, threadPool: NIOThreadPool = .singleton) throws {
@@ -23,7 +23,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         try database.transaction { db in try SQLiteSchema.migrate(db) }
     }
 
-    private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await threadPool.runIfActive(body)
     }
 
@@ -41,7 +41,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
     private static func loadKey(_ id: KeyID, _ db: Connection) throws -> KeyRecord? {
         let tags = try db.query(
             "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY position", [.text(id.description)]
-        ) { row in KeyTag(key: row.text(0), value: row.text(1)) }
+        ) { row in ResourceTag(key: row.text(0), value: row.text(1)) }
         return try db.query(
             """
             SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
@@ -107,7 +107,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
     // MARK: writes
 
     /// Thrown inside a commit's transaction to roll it back when a condition fails.
-    private struct ConditionFailed: Error {}
+    struct ConditionFailed: Error {}
 
     public func commit(_ writes: [StoreWrite]) async throws -> Bool {
         if writes.isEmpty { return true }
@@ -157,14 +157,14 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             try db.run(
                 """
                 UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?,
-                                revision = revision + 1
+                                policy = ?, revision = revision + 1
                 WHERE id = ? AND revision = ?
                 """,
                 [
                     .text(record.description), .text(record.state.rawValue),
                     record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
                     record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null,
-                    .integer(Int64(record.currentVersion)), .text(record.id.description), .integer(record.revision),
+                    .integer(Int64(record.currentVersion)), .text(record.policy), .text(record.id.description), .integer(record.revision),
                 ]
             )
             guard db.changes == 1 else { throw ConditionFailed() }
@@ -200,6 +200,14 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             guard db.changes == 1 else { throw KMSError.notFound("Alias \(name) is not found.") }
         case .appendAuditRecord(let bytes):
             try db.run("INSERT INTO audit_log (record) VALUES (?)", [.blob(bytes)])
+        case .createUser, .deleteUser, .tag, .createAccessKey, .setAccessKeyStatus, .deleteAccessKey, .createRole, .deleteRole,
+             .putInlinePolicy, .deleteInlinePolicy, .createManagedPolicy, .deleteManagedPolicy, .attachPolicy, .detachPolicy:
+            try applyIdentityWrite(write, db)
+        case .createGrant(let grant):
+            try insertGrant(grant, db)
+        case .deleteGrant(let keyID, let grantID):
+            try db.run("DELETE FROM grants WHERE key_id = ? AND id = ?", [.text(keyID.description), .text(grantID)])
+            guard db.changes == 1 else { throw KMSError(.notFound, "Grant ID \(grantID) not found for key \(keyID).") }
         }
     }
 
@@ -267,87 +275,6 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 updatedAt: Date(timeIntervalSince1970: row.double(3))
             )
         }
-    }
-
-    // MARK: identities
-
-    public func createUser(_ user: UserRecord) async throws {
-        try await blocking { [database] in
-            try database.transaction { db in
-                do {
-                    try db.run("INSERT INTO users (name, created_at) VALUES (?, ?)", [.text(user.name), .real(user.createdAt.timeIntervalSince1970)])
-                } catch let error as SQLiteError where error.isConstraintViolation {
-                    throw KMSError(.alreadyExists, "User \(user.name) already exists.")
-                }
-            }
-        }
-    }
-
-    public func user(named name: String) async throws -> UserRecord? {
-        try await blocking { [database] in
-            try database.read { db in
-                try db.query("SELECT name, created_at FROM users WHERE name = ?", [.text(name)]) { row in
-                    UserRecord(name: row.text(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
-                }.first
-            }
-        }
-    }
-
-    public func listUsers() async throws -> [UserRecord] {
-        try await blocking { [database] in
-            try database.read { db in
-                try db.query("SELECT name, created_at FROM users ORDER BY name") { row in
-                    UserRecord(name: row.text(0), createdAt: Date(timeIntervalSince1970: row.double(1)))
-                }
-            }
-        }
-    }
-
-    public func createAccessKey(_ key: AccessKeyRecord) async throws {
-        try await blocking { [database] in
-            try database.transaction { db in
-                do {
-                    try db.run(
-                        "INSERT INTO access_keys (id, user_name, sealed_secret, created_at) VALUES (?, ?, ?, ?)",
-                        [.text(key.id), .text(key.userName), .blob(key.sealedSecret), .real(key.createdAt.timeIntervalSince1970)]
-                    )
-                } catch let error as SQLiteError where error.isConstraintViolation {
-                    throw KMSError(.alreadyExists, "Access key \(key.id) already exists.")
-                }
-            }
-        }
-    }
-
-    public func accessKey(_ id: String) async throws -> AccessKeyRecord? {
-        try await blocking { [database] in
-            try database.read { db in
-                try db.query("SELECT id, user_name, sealed_secret, created_at FROM access_keys WHERE id = ?", [.text(id)], row: Self.accessKeyRow).first
-            }
-        }
-    }
-
-    public func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] {
-        try await blocking { [database] in
-            try database.read { db in
-                try db.query(
-                    "SELECT id, user_name, sealed_secret, created_at FROM access_keys WHERE user_name = ? ORDER BY created_at, id",
-                    [.text(userName)], row: Self.accessKeyRow
-                )
-            }
-        }
-    }
-
-    public func deleteAccessKey(_ id: String, userName: String) async throws -> Bool {
-        try await blocking { [database] in
-            try database.transaction { db in
-                try db.run("DELETE FROM access_keys WHERE id = ? AND user_name = ?", [.text(id), .text(userName)])
-                return db.changes == 1
-            }
-        }
-    }
-
-    private static func accessKeyRow(_ row: SQLiteRow) -> AccessKeyRecord {
-        AccessKeyRecord(id: row.text(0), userName: row.text(1), sealedSecret: row.blob(2), createdAt: Date(timeIntervalSince1970: row.double(3)))
     }
 
     // MARK: settings

@@ -56,6 +56,70 @@ enum SQLiteSchema {
         ALTER TABLE key_versions ADD COLUMN wrapping_format INTEGER NOT NULL DEFAULT 1;
         CREATE TABLE audit_log (sequence INTEGER PRIMARY KEY AUTOINCREMENT, record BLOB NOT NULL);
         """,
+        // IAM: users gain IDs, access keys a status; roles, tags, inline and
+        // managed policies and their attachments. KMS grants.
+        """
+        ALTER TABLE users ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+        UPDATE users SET user_id = 'AIDA' || substr(hex(randomblob(9)), 1, 17);
+        ALTER TABLE access_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'Active';
+        CREATE INDEX access_keys_by_user ON access_keys (user_name, created_at);
+        -- IAM names are unique without regard to case.
+        CREATE UNIQUE INDEX users_name_nocase ON users (name COLLATE NOCASE);
+        CREATE TABLE roles (
+            name TEXT PRIMARY KEY,
+            role_id TEXT NOT NULL,
+            trust_policy TEXT NOT NULL,
+            description TEXT,
+            max_session_duration INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE UNIQUE INDEX roles_name_nocase ON roles (name COLLATE NOCASE);
+        CREATE TABLE principal_tags (
+            owner_kind TEXT NOT NULL,
+            owner_name TEXT NOT NULL,
+            tag_key TEXT NOT NULL,
+            tag_value TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (owner_kind, owner_name, tag_key)
+        );
+        CREATE TABLE managed_policies (
+            arn TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            policy_id TEXT NOT NULL,
+            document TEXT NOT NULL,
+            description TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE UNIQUE INDEX managed_policies_name_nocase ON managed_policies (name COLLATE NOCASE);
+        CREATE TABLE inline_policies (
+            owner_kind TEXT NOT NULL,
+            owner_name TEXT NOT NULL,
+            name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (owner_kind, owner_name, name)
+        );
+        CREATE TABLE policy_attachments (
+            owner_kind TEXT NOT NULL,
+            owner_name TEXT NOT NULL,
+            policy_arn TEXT NOT NULL REFERENCES managed_policies(arn),
+            PRIMARY KEY (owner_kind, owner_name, policy_arn)
+        );
+        CREATE INDEX policy_attachments_by_policy ON policy_attachments (policy_arn);
+        CREATE TABLE grants (
+            id TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+            token TEXT NOT NULL UNIQUE,
+            name TEXT,
+            grantee TEXT NOT NULL,
+            retiring TEXT,
+            operations TEXT NOT NULL,
+            constraints TEXT,
+            issuing_account TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX grants_by_key ON grants (key_id, created_at);
+        CREATE INDEX grants_by_retiring ON grants (retiring, created_at);
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

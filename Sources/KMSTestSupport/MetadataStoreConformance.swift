@@ -25,7 +25,9 @@ public enum MetadataStoreConformance {
         Check(name: "aliases list in name order, by key, after a marker", run: aliasListing),
         Check(name: "keys list in ID order after a marker", run: keyListing),
         Check(name: "keys pending deletion are found by due date", run: keysPendingDeletion),
-        Check(name: "users and access keys; lookups match whole IDs only", run: identities),
+        Check(name: "users, tags and access keys: quotas, conflicts, whole-ID lookups", run: identities),
+        Check(name: "roles, inline and managed policies: attachments, quotas, conflicts", run: policiesAndRoles),
+        Check(name: "grants list by key and retiring principal and go with their key", run: grants),
         Check(name: "settings are initialized once", run: settings),
         Check(name: "audit records page in commit order", run: auditRecordPaging),
     ]
@@ -35,7 +37,7 @@ public enum MetadataStoreConformance {
     public static let createdAt = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// A symmetric key record, as tests of stores need one.
-    public static func key(_ id: KeyID = .generate(), description: String = "", tags: [KeyTag] = [], state: KeyState = .enabled) -> KeyRecord {
+    public static func key(_ id: KeyID = .generate(), description: String = "", tags: [ResourceTag] = [], state: KeyState = .enabled) -> KeyRecord {
         KeyRecord(
             id: id, createdAt: createdAt, description: description, keySpec: .symmetricDefault, keyUsage: .encryptDecrypt,
             origin: .awsKMS, state: state, policy: "{}", currentVersion: 1, tags: tags
@@ -76,7 +78,7 @@ public enum MetadataStoreConformance {
 
     static func createdKeyReadsBackWhole(_ store: any MetadataStore) async throws {
         let description = "before\u{0}after é 🔑"
-        let tags = [KeyTag(key: "a\u{0}b", value: "1"), KeyTag(key: "a\u{0}c", value: "\u{0}"), KeyTag(key: "empty", value: "")]
+        let tags = [ResourceTag(key: "a\u{0}b", value: "1"), ResourceTag(key: "a\u{0}c", value: "\u{0}"), ResourceTag(key: "empty", value: "")]
         let record = key(description: description, tags: tags)
         let stored = try await create(record, in: store)
         #expect(stored == record)
@@ -161,7 +163,7 @@ public enum MetadataStoreConformance {
     }
 
     static func destroyKeyIsConditional(_ store: any MetadataStore) async throws {
-        let enabled = try await create(key(tags: [KeyTag(key: "k", value: "v")]), in: store)
+        let enabled = try await create(key(tags: [ResourceTag(key: "k", value: "v")]), in: store)
         #expect(try await store.commit([.destroyKey(enabled.id, dueBy: .distantFuture)]) == false)
         var pending = enabled
         pending.state = .pendingDeletion
@@ -175,8 +177,8 @@ public enum MetadataStoreConformance {
         #expect(try await store.keyVersion(enabled.id, version: 1) == nil)
         #expect(try await store.alias(named: "alias/doomed") == nil)
         // Its ID is free again, tags and all.
-        let reused = try await create(key(enabled.id, tags: [KeyTag(key: "k", value: "new")]), in: store)
-        #expect(reused.tags == [KeyTag(key: "k", value: "new")])
+        let reused = try await create(key(enabled.id, tags: [ResourceTag(key: "k", value: "new")]), in: store)
+        #expect(reused.tags == [ResourceTag(key: "k", value: "new")])
     }
 
     static func aliasWrites(_ store: any MetadataStore) async throws {
@@ -234,23 +236,145 @@ public enum MetadataStoreConformance {
     }
 
     static func identities(_ store: any MetadataStore) async throws {
-        try await store.createUser(UserRecord(name: "alice", createdAt: createdAt))
-        await expectKMSError(.alreadyExists) { try await store.createUser(UserRecord(name: "alice", createdAt: createdAt)) }
-        try await store.createUser(UserRecord(name: "bob", createdAt: createdAt))
-        #expect(try await store.user(named: "alice") == UserRecord(name: "alice", createdAt: createdAt))
+        let alice = UserRecord(name: "alice", id: "AIDACONFORMANCE000001", createdAt: createdAt, tags: [ResourceTag(key: "team", value: "blue")])
+        #expect(try await store.commit([.createUser(alice)]))
+        await expectKMSError(.alreadyExists) { try await store.commit([.createUser(alice)]) }
+        #expect(try await store.commit([.createUser(UserRecord(name: "bob", id: "AIDACONFORMANCE000002", createdAt: createdAt))]))
+        #expect(try await store.user(named: "alice") == alice)
         #expect(try await store.user(named: "carol") == nil)
         #expect(try await store.listUsers().map(\.name) == ["alice", "bob"])
+        // Names are unique without regard to case, as in IAM.
+        await expectKMSError(.alreadyExists) {
+            try await store.commit([.createUser(UserRecord(name: "ALICE", id: "AIDACONFORMANCE000009", createdAt: createdAt))])
+        }
+
+        // Tags are added or replaced, keeping first-arrival order.
+        #expect(try await store.commit([.tag(.user("alice"), [ResourceTag(key: "env", value: "prod"), ResourceTag(key: "team", value: "red")])]))
+        #expect(try await store.user(named: "alice")?.tags == [ResourceTag(key: "team", value: "red"), ResourceTag(key: "env", value: "prod")])
+        await expectKMSError(.notFound) { try await store.commit([.tag(.user("carol"), [ResourceTag(key: "k", value: "v")])]) }
+        let tooMany = (0..<50).map { ResourceTag(key: "t\($0)", value: "") }
+        await expectKMSError(.limitExceeded) { try await store.commit([.tag(.user("alice"), tooMany)]) }
+        #expect(try await store.user(named: "alice")?.tags.count == 2)
 
         let accessKey = AccessKeyRecord(id: "AKIDCONFORMANCE00001", userName: "alice", sealedSecret: [1, 2, 3], createdAt: createdAt)
-        try await store.createAccessKey(accessKey)
-        await expectKMSError(.alreadyExists) { try await store.createAccessKey(accessKey) }
+        #expect(try await store.commit([.createAccessKey(accessKey)]))
+        await expectKMSError(.alreadyExists) { try await store.commit([.createAccessKey(accessKey)]) }
         #expect(try await store.accessKey(accessKey.id) == accessKey)
         // An ID with anything appended, even after a NUL, is another ID.
         #expect(try await store.accessKey(accessKey.id + "\u{0}junk") == nil)
         #expect(try await store.listAccessKeys(userName: "alice") == [accessKey])
-        #expect(try await store.deleteAccessKey(accessKey.id, userName: "bob") == false)
-        #expect(try await store.deleteAccessKey(accessKey.id, userName: "alice"))
+        var second = accessKey
+        second.id = "AKIDCONFORMANCE00002"
+        var third = accessKey
+        third.id = "AKIDCONFORMANCE00003"
+        #expect(try await store.commit([.createAccessKey(second)]))
+        await expectKMSError(.limitExceeded) { try await store.commit([.createAccessKey(third)]) }
+        #expect(try await store.accessKey(third.id) == nil)
+        await expectKMSError(.notFound) {
+            try await store.commit([.createAccessKey(AccessKeyRecord(id: "AKIDNOUSER0000000001", userName: "carol", sealedSecret: [], createdAt: createdAt))])
+        }
+
+        #expect(try await store.commit([.setAccessKeyStatus(id: accessKey.id, userName: "alice", .inactive)]))
+        #expect(try await store.accessKey(accessKey.id)?.status == .inactive)
+        await expectKMSError(.notFound) { try await store.commit([.setAccessKeyStatus(id: accessKey.id, userName: "bob", .active)]) }
+        await expectKMSError(.notFound) { try await store.commit([.deleteAccessKey(id: accessKey.id, userName: "bob")]) }
+
+        // A user with access keys cannot go; deleting keys and user in one batch can.
+        await expectKMSError(.deleteConflict) { try await store.commit([.deleteUser("alice")]) }
+        #expect(try await store.user(named: "alice") != nil)
+        #expect(try await store.commit([
+            .deleteAccessKey(id: accessKey.id, userName: "alice"), .deleteAccessKey(id: second.id, userName: "alice"), .deleteUser("alice"),
+        ]))
         #expect(try await store.accessKey(accessKey.id) == nil)
+        #expect(try await store.user(named: "alice") == nil)
+        await expectKMSError(.notFound) { try await store.commit([.deleteUser("alice")]) }
+        // Its tags went with it: a new alice starts bare.
+        #expect(try await store.commit([.createUser(UserRecord(name: "alice", id: "AIDACONFORMANCE000003", createdAt: createdAt))]))
+        #expect(try await store.user(named: "alice")?.tags == [])
+    }
+
+    static func policiesAndRoles(_ store: any MetadataStore) async throws {
+        let role = RoleRecord(
+            name: "deployer", id: "AROACONFORMANCE000001", trustPolicy: "{}", description: "d", maxSessionDuration: 7200, createdAt: createdAt,
+            tags: [ResourceTag(key: "k", value: "v")]
+        )
+        #expect(try await store.commit([.createRole(role), .createUser(UserRecord(name: "bob", id: "AIDACONFORMANCE000002", createdAt: createdAt))]))
+        await expectKMSError(.alreadyExists) { try await store.commit([.createRole(role)]) }
+        #expect(try await store.role(named: "deployer") == role)
+
+        let inline = InlinePolicy(name: "p", document: "{\"v\":1}")
+        #expect(try await store.commit([.putInlinePolicy(.role("deployer"), inline), .putInlinePolicy(.user("bob"), inline)]))
+        #expect(try await store.commit([.putInlinePolicy(.user("bob"), InlinePolicy(name: "p", document: "{\"v\":2}"))]))
+        #expect(try await store.inlinePolicies(of: .user("bob")) == [InlinePolicy(name: "p", document: "{\"v\":2}")])
+        #expect(try await store.inlinePolicies(of: .role("deployer")) == [inline])
+        await expectKMSError(.notFound) { try await store.commit([.putInlinePolicy(.role("nobody"), inline)]) }
+        await expectKMSError(.notFound) { try await store.commit([.deleteInlinePolicy(.user("bob"), name: "q")]) }
+
+        let managed = ManagedPolicyRecord(
+            arn: "arn:aws:iam::111122223333:policy/m", name: "m", id: "ANPACONFORMANCE000001", document: "{}", description: nil, createdAt: createdAt
+        )
+        #expect(try await store.commit([.createManagedPolicy(managed)]))
+        await expectKMSError(.alreadyExists) { try await store.commit([.createManagedPolicy(managed)]) }
+        #expect(try await store.managedPolicy(managed.arn) == managed)
+        #expect(try await store.commit([.attachPolicy(.user("bob"), arn: managed.arn), .attachPolicy(.user("bob"), arn: managed.arn)]))
+        var attached = managed
+        attached.attachmentCount = 1
+        #expect(try await store.attachedPolicies(of: .user("bob")) == [attached])
+        #expect(try await store.managedPolicy(managed.arn)?.attachmentCount == 1)
+        await expectKMSError(.notFound) { try await store.commit([.attachPolicy(.user("bob"), arn: managed.arn + "x")]) }
+        await expectKMSError(.deleteConflict) { try await store.commit([.deleteManagedPolicy(arn: managed.arn)]) }
+        await expectKMSError(.deleteConflict) { try await store.commit([.deleteUser("bob")]) }
+
+        // An owner has at most ten attached policies.
+        var attachments: [StoreWrite] = []
+        for index in 1...10 {
+            let arn = "arn:aws:iam::111122223333:policy/extra\(index)"
+            attachments += [
+                .createManagedPolicy(ManagedPolicyRecord(arn: arn, name: "extra\(index)", id: "ANPA\(index)", document: "{}", description: nil, createdAt: createdAt)),
+                .attachPolicy(.role("deployer"), arn: arn),
+            ]
+        }
+        await expectKMSError(.limitExceeded) { try await store.commit(attachments + [.attachPolicy(.role("deployer"), arn: managed.arn)]) }
+        #expect(try await store.attachedPolicies(of: .role("deployer")) == [])
+        #expect(try await store.managedPolicy("arn:aws:iam::111122223333:policy/extra1") == nil)
+
+        await expectKMSError(.notFound) { try await store.commit([.detachPolicy(.role("deployer"), arn: managed.arn)]) }
+        #expect(try await store.commit([.detachPolicy(.user("bob"), arn: managed.arn), .deleteManagedPolicy(arn: managed.arn)]))
+        #expect(try await store.managedPolicy(managed.arn) == nil)
+        await expectKMSError(.deleteConflict) { try await store.commit([.deleteRole("deployer")]) }
+        #expect(try await store.commit([.deleteInlinePolicy(.role("deployer"), name: "p"), .deleteRole("deployer")]))
+        #expect(try await store.role(named: "deployer") == nil)
+    }
+
+    static func grants(_ store: any MetadataStore) async throws {
+        let keyRecord = try await create(key(), in: store)
+        func grant(_ id: String, retiring: String?, seconds: Double) -> GrantRecord {
+            GrantRecord(
+                id: id, keyID: keyRecord.id, token: "token-\(id)", name: nil, granteePrincipal: "arn:aws:iam::111122223333:user/bob",
+                retiringPrincipal: retiring, operations: ["Encrypt", "Decrypt"],
+                constraints: GrantConstraints(EncryptionContextSubset: ["purpose": "test"]), issuingAccount: "111122223333",
+                createdAt: createdAt.addingTimeInterval(seconds)
+            )
+        }
+        let first = grant("g1", retiring: "arn:aws:iam::111122223333:user/carol", seconds: 0)
+        let second = grant("g2", retiring: nil, seconds: 1)
+        #expect(try await store.commit([.createGrant(second), .createGrant(first)]))
+        #expect(try await store.grants(for: keyRecord.id) == [first, second])
+        #expect(try await store.grant(token: "token-g2") == second)
+        #expect(try await store.grant(token: "token-g") == nil)
+        #expect(try await store.grants(retirableBy: "arn:aws:iam::111122223333:user/carol") == [first])
+        await expectKMSError(.notFound) { try await store.commit([.createGrant(grant("g3", retiring: nil, seconds: 2).withKey(.generate()))]) }
+        await expectKMSError(.notFound) { try await store.commit([.deleteGrant(keyID: keyRecord.id, grantID: "g9")]) }
+        #expect(try await store.commit([.deleteGrant(keyID: keyRecord.id, grantID: "g1")]))
+        #expect(try await store.grants(for: keyRecord.id) == [second])
+
+        // A destroyed key takes its grants with it.
+        var pending = try #require(try await store.key(keyRecord.id))
+        pending.state = .pendingDeletion
+        pending.deletionDate = createdAt
+        #expect(try await store.commit([.updateKey(pending)]))
+        #expect(try await store.commit([.destroyKey(keyRecord.id, dueBy: createdAt)]))
+        #expect(try await store.grant(token: "token-g2") == nil)
     }
 
     static func settings(_ store: any MetadataStore) async throws {
@@ -269,5 +393,13 @@ public enum MetadataStoreConformance {
         #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
         let page = try await store.auditRecords(after: all[1].sequence, limit: 2)
         #expect(page == Array(all[2..<4]))
+    }
+}
+
+extension GrantRecord {
+    fileprivate func withKey(_ keyID: KeyID) -> GrantRecord {
+        var copy = self
+        copy.keyID = keyID
+        return copy
     }
 }

@@ -53,7 +53,7 @@ public final class TestEnvironment: Sendable {
         )
         audit = RecordingAuditSink(wrapping: auditSink?(store) ?? NoAuditTrail(store: store))
         pipeline = RequestPipeline(
-            environment: environment, authorizer: authorizer ?? AccountAuthorizer(accountID: Self.accountID), auditSink: audit
+            environment: environment, authorizer: authorizer ?? PolicyAuthorizer(store: store), auditSink: audit
         )
     }
 
@@ -63,7 +63,10 @@ public final class TestEnvironment: Sendable {
 
     public var databasePath: String { directory.appendingPathComponent("trent.sqlite").path }
 
-    public static let principal = Principal(userName: "test", accessKeyID: "AKIDTESTENVIRONMENT1", accountID: accountID)
+    /// The account root: the default key policy lets it do everything, as before authorization.
+    public static let principal = Principal(
+        userName: Identities.rootUserName, userID: accountID, accessKeyID: "AKIDTESTENVIRONMENT1", accountID: accountID
+    )
 
     public func requestContext(principal: Principal = TestEnvironment.principal) -> RequestContext {
         RequestContext(principal: principal, requestID: UUID().uuidString.lowercased(), sourceIPAddress: "192.0.2.1", userAgent: "trent-tests", time: clock.now)

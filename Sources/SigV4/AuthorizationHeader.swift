@@ -37,6 +37,6 @@ enum AuthorizationHeader {
             signedHeaders: signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) },
             signature: String(signature),
             queryDate: nil,
-            querySecurityToken: false)
+            querySecurityToken: nil)
     }
 }

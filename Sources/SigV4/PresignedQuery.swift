@@ -41,6 +41,6 @@ enum PresignedQuery {
             signedHeaders: signedHeaders.split(separator: ";").map(String.init),
             signature: signature,
             queryDate: date,
-            querySecurityToken: parameters["X-Amz-Security-Token"] != nil)
+            querySecurityToken: parameters["X-Amz-Security-Token"])
     }
 }

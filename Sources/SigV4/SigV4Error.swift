@@ -6,6 +6,7 @@ public struct SigV4Error: Error, Sendable, Equatable {
         case incompleteSignature = "IncompleteSignatureException"
         case invalidSignature = "InvalidSignatureException"
         case unrecognizedClient = "UnrecognizedClientException"
+        case expiredToken = "ExpiredTokenException"
         /// The credential lookup itself failed (e.g. storage is down): the
         /// request is rejected, but as a server fault the client may retry.
         case credentialLookupFailed = "InternalFailure"
@@ -30,6 +31,8 @@ extension SigV4Error {
             + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
     static let invalidSecurityToken = SigV4Error(
         code: .unrecognizedClient, message: "The security token included in the request is invalid.")
+
+    public static let expiredToken = SigV4Error(code: .expiredToken, message: "The security token included in the request is expired")
 
     static let credentialLookupFailed = SigV4Error(
         code: .credentialLookupFailed, message: "The request could not be authenticated because of an internal error.")

@@ -32,10 +32,7 @@ public struct SigV4Verifier: Sendable {
         }
         let credential = parameters.credential
 
-        // Trent issues no temporary credentials, so no session token can be valid.
-        if parameters.querySecurityToken || request.firstValue(ofHeader: "x-amz-security-token") != nil {
-            throw .invalidSecurityToken
-        }
+        let sessionToken = parameters.querySecurityToken ?? request.firstValue(ofHeader: "x-amz-security-token")
         guard credential.region == region else {
             throw .invalid("Credential should be scoped to a valid region, not '\(credential.region)'.")
         }
@@ -63,7 +60,9 @@ public struct SigV4Verifier: Sendable {
 
         let found: SigV4Credential<Provider.Identity>?
         do {
-            found = try await credentials.credential(for: credential.accessKeyID)
+            found = try await credentials.credential(for: credential.accessKeyID, sessionToken: sessionToken)
+        } catch let error as SigV4Error {
+            throw error
         } catch {
             // Fail closed: a lookup that cannot complete must not authenticate anyone.
             throw .credentialLookupFailed
@@ -79,6 +78,18 @@ public struct SigV4Verifier: Sendable {
         let expected = SigV4.signature(signingKey: signingKey, stringToSign: stringToSign)
         guard constantTimeEquals(expected.utf8, parameters.signature.utf8) else { throw .signatureMismatch }
         return found.identity
+    }
+
+    /// The service and region a request's credential scope names, so that a
+    /// server speaking several APIs can pick the verifier; nil without a parsable signature.
+    public static func scope(of request: SigV4Request) -> (service: String, region: String)? {
+        let parameters: SignatureParameters?
+        if let authorization = request.firstValue(ofHeader: "authorization") {
+            parameters = try? AuthorizationHeader.parse(authorization)
+        } else {
+            parameters = try? PresignedQuery.parse(request.query)
+        }
+        return parameters.map { ($0.credential.service, $0.credential.region) }
     }
 
     /// The request timestamp and, for header auth, the name of the header it came from.

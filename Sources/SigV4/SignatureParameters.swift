@@ -14,6 +14,6 @@ struct SignatureParameters: Sendable {
     let signature: String
     /// `X-Amz-Date` from the query; nil for header auth, which reads it from the headers.
     let queryDate: String?
-    /// True when the query carries `X-Amz-Security-Token`.
-    let querySecurityToken: Bool
+    /// `X-Amz-Security-Token` from the query, for presigned requests with temporary credentials.
+    let querySecurityToken: String?
 }

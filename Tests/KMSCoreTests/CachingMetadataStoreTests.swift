@@ -141,13 +141,17 @@ struct CachingMetadataStoreTests {
             try await base.listAliases(for: keyID, after: marker, limit: limit)
         }
         func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] { try await base.auditRecords(after: sequence, limit: limit) }
-        func createUser(_ user: UserRecord) async throws { try await base.createUser(user) }
         func user(named name: String) async throws -> UserRecord? { try await base.user(named: name) }
         func listUsers() async throws -> [UserRecord] { try await base.listUsers() }
-        func createAccessKey(_ key: AccessKeyRecord) async throws { try await base.createAccessKey(key) }
         func accessKey(_ id: String) async throws -> AccessKeyRecord? { try await base.accessKey(id) }
         func listAccessKeys(userName: String) async throws -> [AccessKeyRecord] { try await base.listAccessKeys(userName: userName) }
-        func deleteAccessKey(_ id: String, userName: String) async throws -> Bool { try await base.deleteAccessKey(id, userName: userName) }
+        func role(named name: String) async throws -> RoleRecord? { try await base.role(named: name) }
+        func managedPolicy(_ arn: String) async throws -> ManagedPolicyRecord? { try await base.managedPolicy(arn) }
+        func inlinePolicies(of owner: PolicyOwner) async throws -> [InlinePolicy] { try await base.inlinePolicies(of: owner) }
+        func attachedPolicies(of owner: PolicyOwner) async throws -> [ManagedPolicyRecord] { try await base.attachedPolicies(of: owner) }
+        func grants(for keyID: KeyID) async throws -> [GrantRecord] { try await base.grants(for: keyID) }
+        func grant(token: String) async throws -> GrantRecord? { try await base.grant(token: token) }
+        func grants(retirableBy principalARN: String) async throws -> [GrantRecord] { try await base.grants(retirableBy: principalARN) }
         func setting(_ name: String) async throws -> [UInt8]? { try await base.setting(name) }
         func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] { try await base.initializeSetting(name, to: value) }
     }

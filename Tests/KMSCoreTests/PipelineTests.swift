@@ -19,7 +19,7 @@ struct PipelineTests {
         func reset() { asked.withLock { $0.removeAll() } }
 
         func authorize(_ request: AuthorizationRequest) async throws(KMSError) {
-            asked.withLock { $0.append("\(request.action) \(request.key?.arn ?? "*")") }
+            asked.withLock { $0.append("\(request.action) \(request.resource)") }
             if deny.contains(request.action.description) {
                 throw KMSError(.accessDenied, "denied by the test")
             }
@@ -76,6 +76,12 @@ struct PipelineTests {
         let other = try await env.call(CreateKey.self, "{}").KeyMetadata.KeyId
         let blob = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#).CiphertextBlob.base64EncodedString()
         let (key, otherKey) = (Self.arn(keyID), Self.arn(other))
+        let root = TestEnvironment.principal.arn
+        let revocable = try await env.call(CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","Operations":["Encrypt"]}"#)
+        let retirable = try await env.call(
+            CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","RetiringPrincipal":"\#(root)","Operations":["Encrypt"]}"#
+        )
+        let policy = #"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"\#(root)\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"#
         let cases: [(String, () async throws -> Void, [String])] = [
             ("CreateKey", { _ = try await env.call(CreateKey.self, "{}") }, ["kms:CreateKey *"]),
             ("ListKeys", { _ = try await env.call(ListKeys.self, "{}") }, ["kms:ListKeys *"]),
@@ -104,6 +110,21 @@ struct PipelineTests {
              ["kms:ScheduleKeyDeletion \(key)"]),
             ("CancelKeyDeletion", { _ = try await env.call(CancelKeyDeletion.self, #"{"KeyId":"\#(keyID)"}"#) },
              ["kms:CancelKeyDeletion \(key)"]),
+            ("GetKeyPolicy", { _ = try await env.call(GetKeyPolicy.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:GetKeyPolicy \(key)"]),
+            ("ListKeyPolicies", { _ = try await env.call(ListKeyPolicies.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListKeyPolicies \(key)"]),
+            // The second question is the lockout check: may the caller still put a policy under the new one?
+            ("PutKeyPolicy", { _ = try await env.call(PutKeyPolicy.self, #"{"KeyId":"\#(keyID)","Policy":"\#(policy)"}"#) },
+             ["kms:PutKeyPolicy \(key)", "kms:PutKeyPolicy \(key)"]),
+            ("CreateGrant", {
+                _ = try await env.call(CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","Operations":["Decrypt"]}"#)
+            }, ["kms:CreateGrant \(key)"]),
+            ("ListGrants", { _ = try await env.call(ListGrants.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListGrants \(key)"]),
+            ("ListRetirableGrants", { _ = try await env.call(ListRetirableGrants.self, #"{"RetiringPrincipal":"\#(root)"}"#) },
+             ["kms:ListRetirableGrants *"]),
+            ("RevokeGrant", { _ = try await env.call(RevokeGrant.self, #"{"KeyId":"\#(keyID)","GrantId":"\#(revocable.GrantId)"}"#) },
+             ["kms:RevokeGrant \(key)"]),
+            // Its retiring principal may retire a grant without asking any policy.
+            ("RetireGrant", { _ = try await env.call(RetireGrant.self, #"{"GrantToken":"\#(retirable.GrantToken)"}"#) }, []),
         ]
         #expect(Set(cases.map(\.0)) == Set(KMSOperations.implemented.keys.map(\.rawValue)), "every implemented operation is covered")
         for (name, call, expected) in cases {
@@ -144,7 +165,7 @@ struct PipelineTests {
         let counting = CountingKeyStore(env.keyStore)
         let pipeline = RequestPipeline(
             environment: ServiceEnvironment(store: env.store, keyStore: counting, accountID: TestEnvironment.accountID, region: TestEnvironment.region),
-            authorizer: AccountAuthorizer(accountID: TestEnvironment.accountID), auditSink: env.audit
+            authorizer: env.pipeline.authorizer, auditSink: env.audit
         )
         func call<Operation: KMSOperation>(_: Operation.Type, _ json: String) async throws -> Operation.Response {
             try await pipeline.run(Operation.self, try JSONDecoder().decode(Operation.Request.self, from: Data(json.utf8)), context: env.requestContext())
@@ -190,7 +211,7 @@ struct PipelineTests {
         for event in events {
             #expect(event.eventSource == "kms.amazonaws.com")
             #expect(event.awsRegion == "us-east-1")
-            #expect(event.principal.arn == "arn:aws:iam::111122223333:user/test")
+            #expect(event.principal.arn == "arn:aws:iam::111122223333:root")
             #expect(event.principal.accessKeyID == "AKIDTESTENVIRONMENT1")
             #expect(event.sourceIPAddress == "192.0.2.1")
             #expect(event.userAgent == "trent-tests")
@@ -250,7 +271,7 @@ struct PipelineTests {
         let env = try TestEnvironment()
         let keyID = try await env.call(CreateKey.self, "{}").KeyMetadata.KeyId
         let failing = RequestPipeline(
-            environment: env.environment, authorizer: AccountAuthorizer(accountID: TestEnvironment.accountID), auditSink: FailingAuditSink()
+            environment: env.environment, authorizer: env.pipeline.authorizer, auditSink: FailingAuditSink()
         )
         func call<Operation: KMSOperation>(_: Operation.Type, _ json: String) async throws -> Operation.Response {
             try await failing.run(Operation.self, try JSONDecoder().decode(Operation.Request.self, from: Data(json.utf8)), context: env.requestContext())

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KMSCore
+import KMSIdentity
 @testable import KMSServer
 import KMSTestSupport
 import Logging
@@ -27,12 +28,10 @@ struct RequestHandlerTests {
             now: { [clock = env.clock] in clock.now }
         )
         try await identities.createUser(named: "root", accessKeyID: Self.accessKeyID, secret: Self.secret)
+        let queries = QueryPipeline(identities: identities, authorizer: env.pipeline.authorizer, auditSink: env.audit, region: TestEnvironment.region)
         handler = KMSRequestHandler(
-            pipeline: env.pipeline,
-            verifier: SigV4Verifier(region: "us-east-1", service: "kms"),
-            credentials: CredentialCache(identities: identities, lifetime: .seconds(30)),
-            now: { [clock = env.clock] in clock.now },
-            logger: Logger(label: "test")
+            pipeline: env.pipeline, queries: queries, identityGeneration: { [store = env.store] in store.identityGeneration },
+            credentialCacheLifetime: .seconds(30), logger: Logger(label: "test")
         )
     }
 

@@ -1,14 +1,21 @@
 import Foundation
 import SigV4
 
-/// Returns fixed secrets, with the access key ID as the identity; nil for unknown access keys.
+/// Returns fixed secrets, with the access key ID as the identity; nil for
+/// unknown access keys and for a session token other than the key's own
+/// (a key without a token in `tokens` takes none).
 struct StaticCredentials: SigV4CredentialProvider {
     let secrets: [String: String]
+    let tokens: [String: String]
 
-    init(_ secrets: [String: String]) { self.secrets = secrets }
+    init(_ secrets: [String: String], tokens: [String: String] = [:]) {
+        self.secrets = secrets
+        self.tokens = tokens
+    }
 
-    func credential(for accessKeyID: String) async throws -> SigV4Credential<String>? {
-        secrets[accessKeyID].map { SigV4Credential(secretAccessKey: $0, identity: accessKeyID) }
+    func credential(for accessKeyID: String, sessionToken: String?) async throws -> SigV4Credential<String>? {
+        guard sessionToken == tokens[accessKeyID] else { return nil }
+        return secrets[accessKeyID].map { SigV4Credential(secretAccessKey: $0, identity: accessKeyID) }
     }
 }
 
@@ -16,7 +23,7 @@ struct StaticCredentials: SigV4CredentialProvider {
 struct FailingCredentials: SigV4CredentialProvider {
     struct Unavailable: Error {}
 
-    func credential(for accessKeyID: String) async throws -> SigV4Credential<String>? { throw Unavailable() }
+    func credential(for accessKeyID: String, sessionToken: String?) async throws -> SigV4Credential<String>? { throw Unavailable() }
 }
 
 /// Parses the raw HTTP/1.1 requests of the test suite: `METHOD target HTTP/1.1`,

@@ -268,6 +268,20 @@ class TrentServer:
                 f"`trent {' '.join(args)}` did not print JSON: {e}\nstdout: {cp.stdout!r}"
             )
 
+    def iam(self):
+        """boto3's IAM client, signed by the root identity."""
+        access_key_id, secret = self.credentials()
+        session = boto3.session.Session(aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name=self.region)
+        return session.client("iam", endpoint_url=self.endpoint, config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+    def allow_all_kms(self, user_name: str) -> None:
+        """Gives a user an identity policy allowing every KMS action: users start with no permissions."""
+        self.iam().put_user_policy(
+            UserName=user_name,
+            PolicyName="allow-all-kms",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}),
+        )
+
     # -- data dir ----------------------------------------------------------
     def db_bytes(self) -> bytes:
         """Bytes of trent.sqlite plus its -wal and -journal companions."""

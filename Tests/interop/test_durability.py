@@ -54,6 +54,7 @@ def test_kill9_preserves_state_changes_aliases_and_users(new_server):
     kms.disable_key(KeyId=b)
     kms.schedule_key_deletion(KeyId=c, PendingWindowInDays=9)
     user = srv.admin_json("user", "create", "durable-user")
+    srv.allow_all_kms("durable-user")
     srv.kill9()
     srv.start()
     kms = srv.client()

@@ -82,9 +82,12 @@ def test_user_create_and_use(server, kms):
     assert ak and sk and ak != sk
 
     alice = make_kms_client(server.endpoint, ak, sk)
+    # A new user may do nothing until a policy allows it.
+    assert_client_error(lambda: alice.create_key(), "AccessDeniedException")
+    server.allow_all_kms(name)
     md = alice.create_key(Description="alice's key")["KeyMetadata"]
     ct = alice.encrypt(KeyId=md["KeyId"], Plaintext=b"from alice")["CiphertextBlob"]
-    # Same account: root can use alice's key and vice versa.
+    # Same account, default key policies, identity policy allowing kms:*: root can use alice's key and vice versa.
     assert kms.decrypt(CiphertextBlob=ct)["Plaintext"] == b"from alice"
     root_key = kms.create_key()["KeyMetadata"]["KeyId"]
     ct2 = kms.encrypt(KeyId=root_key, Plaintext=b"from root")["CiphertextBlob"]
@@ -121,6 +124,7 @@ def test_access_key_create_and_list(server):
     assert second["SecretAccessKey"] != first["SecretAccessKey"]
 
     # Both keys work immediately against the running server.
+    server.allow_all_kms(name)
     for creds in (first, second):
         c = make_kms_client(server.endpoint, creds["AccessKeyId"], creds["SecretAccessKey"])
         assert len(c.generate_random(NumberOfBytes=4)["Plaintext"]) == 4
@@ -147,6 +151,8 @@ def test_access_key_for_unknown_user_fails(server):
 def test_secrets_not_in_database(server, kms):
     users = [server.admin_json("user", "create", f"dave-{uuid.uuid4().hex[:8]}") for _ in range(2)]
     extra = server.admin_json("access-key", "create", "--user", users[0]["UserName"])
+    for user in users:
+        server.allow_all_kms(user["UserName"])
     # Use them so any lazily written state is flushed.
     for creds in users + [extra]:
         make_kms_client(server.endpoint, creds["AccessKeyId"], creds["SecretAccessKey"]).list_keys()
@@ -177,6 +183,7 @@ def test_revoked_access_key_stops_working(new_server):
     srv = new_server(extra_args=("--credential-cache-seconds", "1"))
     out = srv.admin_json("user", "create", "revoked")
     spare = srv.admin_json("access-key", "create", "--user", "revoked")
+    srv.allow_all_kms("revoked")
     bob = make_kms_client(srv.endpoint, out["AccessKeyId"], out["SecretAccessKey"])
     bob.list_keys()
 

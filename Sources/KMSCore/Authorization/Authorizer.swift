@@ -5,34 +5,31 @@ public protocol Authorizer: Sendable {
     func authorize(_ request: AuthorizationRequest) async throws(KMSError)
 }
 
-/// One action on one key, or on the account when `key` is nil (CreateKey,
-/// ListKeys, GenerateRandom).
+/// One action on one resource: a key (whose policy and grants then count),
+/// an IAM entity, or `*` for actions on no resource (CreateKey, ListKeys).
 public struct AuthorizationRequest: Sendable {
     public var action: KMSAction
+    public var resource: String
     public var key: ResolvedKey?
+    /// The resource's policy: the key policy of `key`, or a role's trust policy.
+    public var resourcePolicy: String?
     public var context: RequestContext
+    /// The request's own condition keys, such as `kms:EncryptionAlgorithm`
+    /// or `kms:EncryptionContext:purpose`; multi-valued keys list every value.
+    public var conditions: [String: [String]]
+    /// The request's encryption context, which a grant's constraints must admit.
+    public var encryptionContext: [String: String]
 
-    public init(action: KMSAction, key: ResolvedKey?, context: RequestContext) {
+    public init(
+        action: KMSAction, resource: String, key: ResolvedKey? = nil, resourcePolicy: String? = nil, context: RequestContext, conditions: [String: [String]] = [:],
+        encryptionContext: [String: String] = [:]
+    ) {
         self.action = action
+        self.resource = resource
         self.key = key
+        self.resourcePolicy = resourcePolicy ?? key?.record.policy
         self.context = context
-    }
-}
-
-/// Allows every identity of this account to do everything, as before key
-/// policies are evaluated; anyone else is denied.
-public struct AccountAuthorizer: Authorizer {
-    public let accountID: String
-
-    public init(accountID: String) {
-        self.accountID = accountID
-    }
-
-    public func authorize(_ request: AuthorizationRequest) async throws(KMSError) {
-        let principal = request.context.principal
-        guard principal.accountID == accountID else {
-            let resource = request.key.map { " on resource: \($0.arn)" } ?? ""
-            throw KMSError(.accessDenied, "User: \(principal.arn) is not authorized to perform: \(request.action)\(resource)")
-        }
+        self.conditions = conditions
+        self.encryptionContext = encryptionContext
     }
 }

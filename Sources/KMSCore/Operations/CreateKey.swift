@@ -21,8 +21,22 @@ public enum CreateKey: KMSOperation {
             throw KMSError.unsupported("Multi-Region keys are not supported by Trent yet.")
         }
         try Validate.length(request.Description ?? "", field: "description", in: 0...8192)
-        if let policy = request.Policy { try validatePolicy(policy) }
         _ = try validateTags(request.Tags ?? [])
+    }
+
+    public static func conditions(_ request: CreateKeyRequest) -> [String: [String]] {
+        var conditions: [String: [String]] = [
+            "kms:KeySpec": [request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue],
+            "kms:KeyUsage": [request.KeyUsage ?? KeyUsage.encryptDecrypt.rawValue],
+            "kms:KeyOrigin": [request.Origin ?? KeyOrigin.awsKMS.rawValue],
+            "kms:MultiRegion": [request.MultiRegion == true ? "true" : "false"],
+            "kms:BypassPolicyLockoutSafetyCheck": [request.BypassPolicyLockoutSafetyCheck == true ? "true" : "false"],
+        ]
+        if let tags = request.Tags, !tags.isEmpty {
+            conditions["aws:TagKeys"] = tags.map(\.TagKey)
+            for tag in tags { conditions["aws:RequestTag/\(tag.TagKey)"] = [tag.TagValue] }
+        }
+        return conditions
     }
 
     public static func auditParameters(_ request: CreateKeyRequest) -> AuditFields {
@@ -50,6 +64,10 @@ public enum CreateKey: KMSOperation {
         let spec = try keySpec(request)
         let now = env.now()
         let id = KeyID.generate()
+        if let policy = request.Policy {
+            try await KeyPolicyRules.validate(policy, in: env)
+            try await KeyPolicyRules.checkLockout(policy, keyARN: env.keyARN(id), bypass: request.BypassPolicyLockoutSafetyCheck, in: context)
+        }
         let firstVersion = try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
         let record = KeyRecord(
             id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage),
@@ -94,25 +112,11 @@ public enum CreateKey: KMSOperation {
         throw KMSError.unsupported("Origin \(raw) is not supported by Trent yet; only AWS_KMS is.")
     }
 
-    /// The policy is stored for the authorization issue to evaluate; for now it
-    /// must at least be a JSON object within AWS's size limit and pattern.
-    private static func validatePolicy(_ policy: String) throws(KMSError) {
-        try Validate.length(policy, field: "policy", in: 1...131_072)
-        try Validate.pattern(
-            policy, field: "policy", allowed: [0x09...0x0A, 0x0D...0x0D, 0x20...0xFF], pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
-        )
-        guard let data = policy.data(using: .utf8),
-              (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
-        else {
-            throw KMSError(.malformedPolicyDocument, "The new key policy is not a valid JSON policy document.")
-        }
-    }
-
     static func defaultPolicy(accountID: String) -> String {
         #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(accountID):root"},"Action":"kms:*","Resource":"*"}]}"#
     }
 
-    private static func validateTags(_ tags: [Tag]) throws(KMSError) -> [KeyTag] {
+    private static func validateTags(_ tags: [Tag]) throws(KMSError) -> [ResourceTag] {
         guard tags.count <= maximumTags else {
             throw KMSError(.tag, "A key can have at most \(maximumTags) tags.")
         }
@@ -127,6 +131,6 @@ public enum CreateKey: KMSOperation {
                 throw KMSError(.tag, "Duplicate tag key '\(tag.TagKey)'.")
             }
         }
-        return tags.map { KeyTag(key: $0.TagKey, value: $0.TagValue) }
+        return tags.map { ResourceTag(key: $0.TagKey, value: $0.TagValue) }
     }
 }

@@ -6,7 +6,7 @@ public enum Decrypt: KMSOperation {
     public static let readOnly = true
     public static let keys: [KeySlot<DecryptRequest>] = [
         KeySlot(.ciphertext(\.CiphertextBlob, keyHint: \.KeyId), action: action, access: .cryptographic,
-                usages: [.encryptDecrypt], algorithm: .encryption(\.EncryptionAlgorithm)),
+                usages: [.encryptDecrypt], algorithm: .encryption(\.EncryptionAlgorithm), encryptionContext: \.EncryptionContext),
     ]
 
     public static func validate(_ request: DecryptRequest) throws(KMSError) {

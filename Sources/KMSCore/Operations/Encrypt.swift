@@ -6,7 +6,7 @@ public enum Encrypt: KMSOperation {
     public static let readOnly = true
     public static let keys: [KeySlot<EncryptRequest>] = [
         KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic,
-                usages: [.encryptDecrypt], algorithm: .encryption(\.EncryptionAlgorithm)),
+                usages: [.encryptDecrypt], algorithm: .encryption(\.EncryptionAlgorithm), encryptionContext: \.EncryptionContext),
     ]
 
     public static func validate(_ request: EncryptRequest) throws(KMSError) {

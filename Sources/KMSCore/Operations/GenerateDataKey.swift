@@ -5,7 +5,7 @@ public enum GenerateDataKey: KMSOperation {
     public static let action = KMSAction("kms:GenerateDataKey")
     public static let readOnly = true
     public static let keys: [KeySlot<GenerateDataKeyRequest>] = [
-        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic, usages: [.encryptDecrypt]),
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic, usages: [.encryptDecrypt], encryptionContext: \.EncryptionContext),
     ]
 
     public static func validate(_ request: GenerateDataKeyRequest) throws(KMSError) {

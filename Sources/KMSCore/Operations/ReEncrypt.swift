@@ -7,10 +7,10 @@ public enum ReEncrypt: KMSOperation {
     public static let keys: [KeySlot<ReEncryptRequest>] = [
         KeySlot(.field(\.DestinationKeyId, name: "destinationKeyId", aliases: true), role: .destination,
                 action: KMSAction("kms:ReEncryptTo"), access: .cryptographic, usages: [.encryptDecrypt],
-                algorithm: .encryption(\.DestinationEncryptionAlgorithm)),
+                algorithm: .encryption(\.DestinationEncryptionAlgorithm), encryptionContext: \.DestinationEncryptionContext),
         KeySlot(.ciphertext(\.CiphertextBlob, keyHint: \.SourceKeyId), role: .source,
                 action: KMSAction("kms:ReEncryptFrom"), access: .cryptographic, usages: [.encryptDecrypt],
-                algorithm: .encryption(\.SourceEncryptionAlgorithm)),
+                algorithm: .encryption(\.SourceEncryptionAlgorithm), encryptionContext: \.SourceEncryptionContext),
     ]
 
     public static func validate(_ request: ReEncryptRequest) throws(KMSError) {

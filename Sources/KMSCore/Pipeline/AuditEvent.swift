@@ -21,9 +21,9 @@ public struct AuditEvent: Sendable, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
 
-    public init(eventName: String, readOnly: Bool, context: RequestContext, region: String) {
+    public init(eventName: String, readOnly: Bool, context: RequestContext, region: String, eventSource: String = "kms.amazonaws.com") {
         self.eventTime = context.time
-        self.eventSource = "kms.amazonaws.com"
+        self.eventSource = eventSource
         self.eventName = eventName
         self.awsRegion = region
         self.requestID = context.requestID

@@ -24,3 +24,20 @@ public struct NoAuditTrail: AuditSink {
         writes.isEmpty ? true : try await store.commit(writes)
     }
 }
+
+extension AuditSink {
+    /// Records a failed request and returns the error to answer with; if the
+    /// record cannot be kept, the answer is an internal error (fail closed).
+    public func recordFailure(_ error: KMSError, _ event: AuditEvent) async -> KMSError {
+        var failed = event
+        failed.responseElements = nil
+        failed.errorCode = error.code.awsName
+        failed.errorMessage = error.message
+        do {
+            _ = try await commit([], recording: failed)
+            return error
+        } catch {
+            return KMSError.internalFailure(error)
+        }
+    }
+}

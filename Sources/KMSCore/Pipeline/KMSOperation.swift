@@ -21,10 +21,18 @@ public protocol KMSOperation: Sendable {
     static var keys: [KeySlot<Request>] { get }
     /// Whether the call only reads, as CloudTrail's `readOnly` says.
     static var readOnly: Bool { get }
+    /// Whether `perform` authorizes the caller itself, because who may call
+    /// depends on what it finds (RetireGrant); it then honours DryRun too.
+    static var authorizesItself: Bool { get }
 
     /// Checks of the request alone (lengths, enumerations, combinations),
     /// made before any key is looked up.
     static func validate(_ request: Request) throws(KMSError)
+
+    /// Condition keys the request itself supplies for policy evaluation, such
+    /// as `kms:GrantOperations` or `aws:RequestTag/*`. The pipeline adds the
+    /// key's, the caller's and each key slot's algorithm and encryption context.
+    static func conditions(_ request: Request) -> [String: [String]]
 
     /// The request parameters for the audit record. Never plaintexts, data
     /// keys, key material or other secrets.
@@ -52,7 +60,9 @@ public protocol KMSOperation: Sendable {
 
 extension KMSOperation {
     public static func isDryRun(_ request: Request) -> Bool { false }
+    public static var authorizesItself: Bool { false }
     public static func validate(_ request: Request) throws(KMSError) {}
+    public static func conditions(_ request: Request) -> [String: [String]] { [:] }
     public static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields? { nil }
 
     public static func handle(_ body: [UInt8], context: RequestContext, in pipeline: RequestPipeline) async throws(KMSError) -> [UInt8] {
@@ -89,6 +99,8 @@ public enum KMSOperations {
         let all: [any KMSOperation.Type] = [
             CreateKey.self, DescribeKey.self, ListKeys.self, EnableKey.self, DisableKey.self,
             ScheduleKeyDeletion.self, CancelKeyDeletion.self, UpdateKeyDescription.self,
+            GetKeyPolicy.self, PutKeyPolicy.self, ListKeyPolicies.self,
+            CreateGrant.self, ListGrants.self, ListRetirableGrants.self, RetireGrant.self, RevokeGrant.self,
             CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,
             GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self,

@@ -29,6 +29,9 @@ public final class KeySlot<Request>: Sendable {
     /// Empty: any usage.
     public let usages: Set<KeyUsage>
     public let algorithm: Algorithm?
+    /// The encryption context the request gives for this key: condition keys
+    /// `kms:EncryptionContext:*` and what a grant's constraints must admit.
+    public let encryptionContext: (@Sendable (Request) -> [String: String]?)?
     /// Whether the operation changes this key. Such requests run one at a time
     /// per key in this process, so only other processes can make their
     /// compare-and-swap lose. Only a slot that names its key by key ID or ARN
@@ -38,7 +41,7 @@ public final class KeySlot<Request>: Sendable {
 
     public init(
         _ source: Source, role: KeyRole = .key, action: KMSAction, access: KeyAccess, usages: Set<KeyUsage> = [],
-        algorithm: Algorithm? = nil, changesKey: Bool = false
+        algorithm: Algorithm? = nil, encryptionContext: (@Sendable (Request) -> [String: String]?)? = nil, changesKey: Bool = false
     ) {
         self.role = role
         self.source = source
@@ -46,6 +49,7 @@ public final class KeySlot<Request>: Sendable {
         self.access = access
         self.usages = usages
         self.algorithm = algorithm
+        self.encryptionContext = encryptionContext
         self.changesKey = changesKey
         if changesKey {
             guard case .field(_, _, aliases: false) = source else {

@@ -89,12 +89,14 @@ public final class RequestPipeline: Sendable {
                 keys = try await resolve(Operation.keys, request)
                 event.resources = keys.arns
             }
-            try await authorize(Operation.self, keys: keys, context: context)
+            if !Operation.authorizesItself {
+                try await authorize(Operation.self, request, keys: keys, context: context)
+            }
             try check(Operation.keys, request, keys: keys, operation: Operation.name)
             if Operation.isDryRun(request) {
                 throw KMSError(.dryRun, "The request would have succeeded, but the DryRun flag is set.")
             }
-            let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context))
+            let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context, authorizer: authorizer))
             event.responseElements = Operation.auditResponse(outcome.response, in: environment)
             if try await commit(outcome.writes, recording: event) {
                 return outcome.response
@@ -125,13 +127,27 @@ public final class RequestPipeline: Sendable {
         return ResolvedKeys(entries: entries)
     }
 
-    private func authorize<Operation: KMSOperation>(_: Operation.Type, keys: ResolvedKeys, context: RequestContext) async throws(KMSError) {
+    private func authorize<Operation: KMSOperation>(
+        _: Operation.Type, _ request: Operation.Request, keys: ResolvedKeys, context: RequestContext
+    ) async throws(KMSError) {
+        let conditions = Operation.conditions(request)
         if keys.entries.isEmpty {
-            try await authorizer.authorize(AuthorizationRequest(action: Operation.action, key: nil, context: context))
+            try await authorizer.authorize(AuthorizationRequest(action: Operation.action, resource: "*", context: context, conditions: conditions))
             return
         }
         for (index, slot) in Operation.keys.enumerated() {
-            try await authorizer.authorize(AuthorizationRequest(action: slot.action, key: keys.entries[index].key, context: context))
+            let key = keys.entries[index].key
+            var slotConditions = conditions
+            if case .encryption(let algorithm)? = slot.algorithm {
+                slotConditions["kms:EncryptionAlgorithm"] = [algorithm(request) ?? "SYMMETRIC_DEFAULT"]
+            }
+            if case .field(let field, _, aliases: true) = slot.source, let alias = AliasName.named(in: field(request)) {
+                slotConditions["kms:RequestAlias"] = [alias]
+            }
+            try await authorizer.authorize(AuthorizationRequest(
+                action: slot.action, resource: key.arn, key: key, context: context, conditions: slotConditions,
+                encryptionContext: slot.encryptionContext?(request) ?? [:]
+            ))
         }
     }
 
@@ -161,19 +177,8 @@ public final class RequestPipeline: Sendable {
         try await KMSError.fromBackend { try await auditSink.commit(writes, recording: event) }
     }
 
-    /// Records a failed request and returns the error to answer with; if the
-    /// record cannot be kept, the answer is an internal error (fail closed).
     private func failure(_ error: KMSError, _ event: AuditEvent) async -> KMSError {
-        var failed = event
-        failed.responseElements = nil
-        failed.errorCode = error.code.awsName
-        failed.errorMessage = error.message
-        do {
-            _ = try await auditSink.commit([], recording: failed)
-            return error
-        } catch {
-            return KMSError.internalFailure(error)
-        }
+        await auditSink.recordFailure(error, event)
     }
 
     private func makeEvent<Operation: KMSOperation>(_: Operation.Type, _ context: RequestContext) -> AuditEvent {

@@ -7,7 +7,7 @@ import KMSServer
 struct User: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage users (identities that sign requests).",
-        subcommands: [Create.self, List.self]
+        subcommands: [Create.self, List.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -21,6 +21,23 @@ struct User: AsyncParsableCommand {
         func run() async throws {
             let directory = try await data.open()
             printJSON(try await directory.identities.createUser(named: name))
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a user with its access keys and policies."
+        )
+
+        @Argument(help: "User name")
+        var name: String
+
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let directory = try await data.open()
+            try await directory.identities.deleteUserAndEverythingItHas(named: name)
+            printJSON(["DeletedUser": name])
         }
     }
 

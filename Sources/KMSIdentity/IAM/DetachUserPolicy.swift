@@ -1,0 +1,20 @@
+import KMSCore
+
+enum DetachUserPolicy: QueryOperation {
+    typealias Request = OwnerPolicies.Attachment
+
+    static let service = QueryService.iam
+    static let name = "DetachUserPolicy"
+    static let action: String? = "iam:DetachUserPolicy"
+
+    static func decode(_ parameters: QueryParameters, caller: Principal) throws(KMSError) -> Request {
+        try OwnerPolicies.decodeAttachment(parameters, role: false)
+    }
+
+    static func resource(_ request: Request, in identities: Identities) -> String { OwnerPolicies.ownerARN(request.owner, in: identities) }
+    static func auditParameters(_ request: Request) -> AuditFields { OwnerPolicies.auditAttachment(request) }
+
+    static func perform(_ request: Request, in context: QueryContext) async throws(KMSError) -> QueryOutcome {
+        try await OwnerPolicies.detach(request, in: context)
+    }
+}
