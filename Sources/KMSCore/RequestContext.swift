@@ -20,6 +20,15 @@ public final class Principal: Sendable, Hashable {
         public var expiration: Date
         /// Who called AssumeRole.
         public var sourceARN: String
+
+        public init(roleName: String, roleID: String, roleARN: String, sessionName: String, expiration: Date, sourceARN: String) {
+            self.roleName = roleName
+            self.roleID = roleID
+            self.roleARN = roleARN
+            self.sessionName = sessionName
+            self.expiration = expiration
+            self.sourceARN = sourceARN
+        }
     }
 
     public let kind: Kind
