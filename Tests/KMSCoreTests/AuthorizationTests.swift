@@ -173,6 +173,25 @@ struct AuthorizationTests {
         _ = try await env.call(CreateKey.self, "{}")
     }
 
+    /// As in AWS KMS: tags on CreateKey also take kms:TagResource, and an
+    /// alias operation is authorized on the alias as well as on the key.
+    @Test func taggingAKeyAndNamingItNeedTheirOwnPermissions() async throws {
+        let kate = try await user("kate", policies: [Self.policy(Self.allow("kms:CreateKey"))])
+        _ = try await env.call(CreateKey.self, "{}", as: kate)
+        await expectDenied("because no identity-based policy allows the kms:TagResource action") {
+            _ = try await env.call(CreateKey.self, #"{"Tags":[{"TagKey":"team","TagValue":"blue"}]}"#, as: kate)
+        }
+        let keyID = try await key()
+        let keyOnly = #"{"Effect":"Allow","Action":"kms:CreateAlias","Resource":"arn:aws:kms:us-east-1:\#(Self.account):key/\#(keyID)"}"#
+        let leo = try await user("leo", policies: [Self.policy(keyOnly)])
+        await expectDenied("because no identity-based policy allows the kms:CreateAlias action") {
+            _ = try await env.call(CreateAlias.self, #"{"AliasName":"alias/leo","TargetKeyId":"\#(keyID)"}"#, as: leo)
+        }
+        let aliasToo = #"{"Effect":"Allow","Action":"kms:CreateAlias","Resource":"arn:aws:kms:us-east-1:\#(Self.account):alias/leo"}"#
+        #expect(try await env.store.commit([.putInlinePolicy(.user("leo"), InlinePolicy(name: "alias", document: Self.policy(aliasToo)))]))
+        _ = try await env.call(CreateAlias.self, #"{"AliasName":"alias/leo","TargetKeyId":"\#(keyID)"}"#, as: leo)
+    }
+
     /// An identity policy change made through the store is seen by the next request.
     @Test func aPolicyChangeIsSeenAtOnce() async throws {
         let keyID = try await key()

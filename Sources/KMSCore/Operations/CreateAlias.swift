@@ -12,6 +12,10 @@ public enum CreateAlias: KMSOperation {
         try AliasName.validateForWrite(request.AliasName)
     }
 
+    public static func identityResources(_ request: CreateAliasRequest, in environment: ServiceEnvironment) -> [String] {
+        [environment.aliasARN(request.AliasName)]
+    }
+
     public static func auditParameters(_ request: CreateAliasRequest) -> AuditFields {
         ["aliasName": .string(request.AliasName), "targetKeyId": .string(request.TargetKeyId)]
     }

@@ -64,6 +64,12 @@ public enum CreateKey: KMSOperation {
         let spec = try keySpec(request)
         let now = env.now()
         let id = KeyID.generate()
+        // As in AWS KMS, tagging a key as it is created also takes kms:TagResource.
+        if let tags = request.Tags, !tags.isEmpty {
+            try await context.authorizer.authorize(AuthorizationRequest(
+                action: KMSAction("kms:TagResource"), resource: "*", context: context.request, conditions: conditions(request)
+            ))
+        }
         if let policy = request.Policy {
             try await KeyPolicyRules.validate(policy, in: env)
             try await KeyPolicyRules.checkLockout(policy, keyARN: env.keyARN(id), bypass: request.BypassPolicyLockoutSafetyCheck, in: context)

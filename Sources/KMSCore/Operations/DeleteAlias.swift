@@ -12,6 +12,10 @@ public enum DeleteAlias: KMSOperation {
         try AliasName.validateForWrite(request.AliasName)
     }
 
+    public static func identityResources(_ request: DeleteAliasRequest, in environment: ServiceEnvironment) -> [String] {
+        [environment.aliasARN(request.AliasName)]
+    }
+
     public static func auditParameters(_ request: DeleteAliasRequest) -> AuditFields {
         ["aliasName": .string(request.AliasName)]
     }

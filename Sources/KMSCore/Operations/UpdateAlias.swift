@@ -13,6 +13,10 @@ public enum UpdateAlias: KMSOperation {
         try AliasName.validateForWrite(request.AliasName)
     }
 
+    public static func identityResources(_ request: UpdateAliasRequest, in environment: ServiceEnvironment) -> [String] {
+        [environment.aliasARN(request.AliasName)]
+    }
+
     public static func auditParameters(_ request: UpdateAliasRequest) -> AuditFields {
         ["aliasName": .string(request.AliasName), "targetKeyId": .string(request.TargetKeyId)]
     }

@@ -34,6 +34,10 @@ public protocol KMSOperation: Sendable {
     /// key's, the caller's and each key slot's algorithm and encryption context.
     static func conditions(_ request: Request) -> [String: [String]]
 
+    /// Further resources the action is on that are not keys, decided by
+    /// identity policies alone: the alias of CreateAlias, UpdateAlias and DeleteAlias.
+    static func identityResources(_ request: Request, in environment: ServiceEnvironment) -> [String]
+
     /// The request parameters for the audit record. Never plaintexts, data
     /// keys, key material or other secrets.
     static func auditParameters(_ request: Request) -> AuditFields
@@ -63,6 +67,7 @@ extension KMSOperation {
     public static var authorizesItself: Bool { false }
     public static func validate(_ request: Request) throws(KMSError) {}
     public static func conditions(_ request: Request) -> [String: [String]] { [:] }
+    public static func identityResources(_ request: Request, in environment: ServiceEnvironment) -> [String] { [] }
     public static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields? { nil }
 
     public static func handle(_ body: [UInt8], context: RequestContext, in pipeline: RequestPipeline) async throws(KMSError) -> [UInt8] {

@@ -135,6 +135,9 @@ public final class RequestPipeline: Sendable {
             try await authorizer.authorize(AuthorizationRequest(action: Operation.action, resource: "*", context: context, conditions: conditions))
             return
         }
+        for resource in Operation.identityResources(request, in: environment) {
+            try await authorizer.authorize(AuthorizationRequest(action: Operation.action, resource: resource, context: context, conditions: conditions))
+        }
         for (index, slot) in Operation.keys.enumerated() {
             let key = keys.entries[index].key
             var slotConditions = conditions
