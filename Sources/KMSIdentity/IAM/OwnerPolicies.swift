@@ -1,8 +1,8 @@
 import KMSCore
 
-/// The policy operations IAM offers for users and for roles alike
-/// (Put/Get/List/Delete…Policy, Attach/Detach/ListAttached…Policies): one
-/// implementation, parameterized by the owner's kind.
+/// The operations IAM offers for users and for roles alike
+/// (Put/Get/List/Delete…Policy, Attach/Detach/ListAttached…Policies, Tag…):
+/// one implementation, parameterized by the owner's kind.
 enum OwnerPolicies {
     struct Inline: Sendable {
         var owner: PolicyOwner
@@ -13,6 +13,11 @@ enum OwnerPolicies {
     struct Listing: Sendable {
         var owner: PolicyOwner
         var parameters: QueryParameters
+    }
+
+    struct Tagging: Sendable {
+        var owner: PolicyOwner
+        var tags: [ResourceTag]
     }
 
     struct Attachment: Sendable {
@@ -123,6 +128,20 @@ enum OwnerPolicies {
         let page = try IAMShapes.page(policies, key: \.arn, parameters: parameters)
         let items = page.items.map { policy -> [XMLNode] in [.text("PolicyName", policy.name), .text("PolicyArn", policy.arn)] }
         return QueryOutcome([.members("AttachedPolicies", items)] + page.trailer)
+    }
+
+    static func decodeTagging(_ parameters: QueryParameters, role: Bool) throws(KMSError) -> Tagging {
+        Tagging(owner: try owner(parameters, role: role), tags: try parameters.tags())
+    }
+
+    static func auditTagging(_ request: Tagging) -> AuditFields {
+        let owner = ownerFields(request.owner)
+        return [owner.0: owner.1, "tags": .list(request.tags.map { .fields(["key": .string($0.key), "value": .string($0.value)]) })]
+    }
+
+    static func tag(_ request: Tagging, in context: QueryContext) async throws(KMSError) -> QueryOutcome {
+        try await requireOwner(request.owner, in: context)
+        return QueryOutcome(writes: [.tag(request.owner, request.tags)])
     }
 
     private static func kindName(_ owner: PolicyOwner) -> String {
