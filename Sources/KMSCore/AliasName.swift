@@ -18,8 +18,10 @@ enum AliasName {
     /// The alias a `KeyId` field names (`alias/NAME` or an alias ARN), for `kms:RequestAlias`; nil for a key ID or key ARN.
     static func named(in keyID: String) -> String? {
         if keyID.hasPrefix(prefix) { return keyID }
-        guard keyID.hasPrefix("arn:"), let range = keyID.range(of: ":alias/") else { return nil }
-        return String(keyID[keyID.index(after: range.lowerBound)...])
+        // An ARN's resource follows its fifth colon: `arn:aws:kms:REGION:ACCOUNT:alias/NAME`.
+        guard keyID.hasPrefix("arn:"), let colon = keyID.utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let resource = keyID[keyID.utf8.index(after: colon)...]
+        return resource.hasPrefix(prefix) ? String(resource) : nil
     }
 
     static func validateForLookup(_ name: String) throws(KMSError) {

@@ -45,10 +45,11 @@ public final class CachingMetadataStore: MetadataStore {
         var grants: [KeyID: Expiring<[GrantRecord]>] = [:]
         var inlinePolicies: [PolicyOwner: Expiring<[InlinePolicy]>] = [:]
         var attachedPolicies: [PolicyOwner: Expiring<[ManagedPolicyRecord]>] = [:]
-        var identityGeneration: UInt64 = 0
     }
 
     private let cache = Mutex(Cache())
+    /// Read on every request by the credential cache, so kept apart from the cache's lock.
+    private let identityWrites = Atomic<UInt64>(0)
 
     public init(_ base: any MetadataStore, lifetime: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.base = base
@@ -80,7 +81,7 @@ public final class CachingMetadataStore: MetadataStore {
 
     /// Advances with every identity write made through this layer.
     public var identityGeneration: UInt64 {
-        cache.withLock { $0.identityGeneration }
+        identityWrites.load(ordering: .acquiring)
     }
 
     /// A record from memory while it is fresh, otherwise from `load`.
@@ -155,7 +156,7 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.grants[keyID] = nil
                 case .createUser, .deleteUser, .tag, .createAccessKey, .setAccessKeyStatus, .deleteAccessKey, .createRole, .deleteRole,
                      .putInlinePolicy, .deleteInlinePolicy, .createManagedPolicy, .deleteManagedPolicy, .attachPolicy, .detachPolicy:
-                    cache.identityGeneration &+= 1
+                    identityWrites.add(1, ordering: .releasing)
                     cache.inlinePolicies.removeAll()
                     cache.attachedPolicies.removeAll()
                 }

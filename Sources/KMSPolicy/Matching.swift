@@ -15,18 +15,48 @@ struct Glob: Sendable, Equatable {
     }
 
     let tokens: [Token]
+    /// How `matches` can decide without walking characters: most policies say
+    /// `*`, a whole name or a `prefix*`, and the request path checks them all.
+    private let shape: Shape
+
+    private enum Shape: Sendable, Equatable {
+        case anything
+        case literal(String)
+        case prefix(String)
+        case general
+    }
 
     init(tokens: [Token]) {
         self.tokens = tokens
+        let wildcards = tokens.lazy.filter { $0 != .anyRun && !Self.isCharacter($0) }
+        let literal = String(tokens.compactMap { if case .character(let c) = $0 { c } else { nil } })
+        if tokens == [.anyRun] {
+            shape = .anything
+        } else if tokens.allSatisfy(Self.isCharacter) {
+            shape = .literal(literal)
+        } else if wildcards.isEmpty, tokens.last == .anyRun, tokens.dropLast().allSatisfy(Self.isCharacter) {
+            shape = .prefix(literal)
+        } else {
+            shape = .general
+        }
+    }
+
+    private static func isCharacter(_ token: Token) -> Bool {
+        if case .character = token { true } else { false }
     }
 
     /// Every `*` and `?` in the text is a wildcard.
     init(pattern: String) {
-        tokens = pattern.map(Token.init(wildcard:))
+        self.init(tokens: pattern.map(Token.init(wildcard:)))
     }
 
     func matches(_ text: String) -> Bool {
-        matches(Array(text))
+        switch shape {
+        case .anything: true
+        case .literal(let literal): text == literal
+        case .prefix(let prefix): text.hasPrefix(prefix)
+        case .general: matches(Array(text))
+        }
     }
 
     /// Linear backtracking match: on a mismatch, retry from the last `*` consuming one more character.

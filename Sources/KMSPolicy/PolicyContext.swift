@@ -10,6 +10,14 @@ public struct PolicyContext: Sendable {
 
     /// Keyed by the lowercased key name.
     private var entries: [String: Entry] = [:]
+    private var lookup: (@Sendable (String) -> (values: [String], multiValued: Bool)?)?
+
+    /// A context whose keys are computed when a condition or variable asks
+    /// for one, so a request pays only for the keys its policies use.
+    /// `lookup` receives the lowercased key name; nil means absent.
+    public init(lookup: @escaping @Sendable (_ lowercasedKey: String) -> (values: [String], multiValued: Bool)?) {
+        self.lookup = lookup
+    }
 
     /// A key with exactly one value is single-valued unless it is listed in `multiValued`
     /// (case-insensitively); keys with zero or several values are always multi-valued.
@@ -28,11 +36,17 @@ public struct PolicyContext: Sendable {
 
     /// The values of a key, or nil when the key is absent.
     public func values(for key: String) -> [String]? {
-        entries[key.lowercased()]?.values
+        entry(key)?.values
     }
 
     public func isMultiValued(_ key: String) -> Bool {
-        entries[key.lowercased()]?.isMultiValued ?? false
+        entry(key)?.isMultiValued ?? false
+    }
+
+    private func entry(_ key: String) -> Entry? {
+        let name = key.lowercased()
+        if let entry = entries[name] { return entry }
+        return lookup?(name).map { Entry(values: $0.values, isMultiValued: $0.multiValued || $0.values.count != 1) }
     }
 }
 
@@ -40,28 +54,35 @@ public struct PolicyContext: Sendable {
 /// the global keys AWS derives from the principal. Caller-supplied keys take precedence.
 struct EvaluationContext {
     private let context: PolicyContext
-    private let derived: [String: String]
+    private let principal: PolicyPrincipal
 
     init(request: PolicyRequest) {
         context = request.context
-        let principal = request.principal
-        var derived = [
-            "aws:principalaccount": principal.accountID,
+        principal = request.principal
+    }
+
+    /// The global keys AWS derives from the principal, computed when asked for.
+    private func derived(_ key: String) -> String? {
+        switch key.lowercased() {
+        case "aws:principalaccount":
+            return principal.accountID
+        case "aws:principalarn":
             // For a session AWS reports the role ARN, which is what policies compare it against.
-            "aws:principalarn": principal.roleARN ?? principal.arn,
-        ]
-        if principal.isAccountRoot {
-            derived["aws:principaltype"] = "Account"
+            return principal.roleARN ?? principal.arn
+        case "aws:principaltype":
+            if principal.isAccountRoot { return "Account" }
+            if principal.roleARN != nil { return "AssumedRole" }
+            return principal.arn.contains(":user/") ? "User" : nil
+        case "aws:userid":
             // AWS documents the root user's aws:userid as the account ID.
-            derived["aws:userid"] = principal.accountID
-        } else if principal.roleARN != nil {
-            derived["aws:principaltype"] = "AssumedRole"
-        } else if let range = principal.arn.range(of: ":user/") {
-            derived["aws:principaltype"] = "User"
+            return principal.isAccountRoot ? principal.accountID : nil
+        case "aws:username":
             // aws:username exists only for IAM users: the last path component of the user ARN.
-            derived["aws:username"] = String(principal.arn[range.upperBound...].split(separator: "/").last ?? "")
+            guard !principal.isAccountRoot, principal.roleARN == nil, let range = principal.arn.range(of: ":user/") else { return nil }
+            return String(principal.arn[range.upperBound...].split(separator: "/").last ?? "")
+        default:
+            return nil
         }
-        self.derived = derived
     }
 
     /// All values of a key for condition evaluation, or nil when it is absent or an empty set.
@@ -69,7 +90,7 @@ struct EvaluationContext {
         if let values = context.values(for: key) {
             return values.isEmpty ? nil : values
         }
-        return derived[key.lowercased()].map { [$0] }
+        return derived(key).map { [$0] }
     }
 
     /// The value a policy variable resolves to. AWS does not substitute multi-valued keys.
@@ -77,6 +98,6 @@ struct EvaluationContext {
         if let values = context.values(for: key) {
             return context.isMultiValued(key) ? nil : values.first
         }
-        return derived[key.lowercased()]
+        return derived(key)
     }
 }

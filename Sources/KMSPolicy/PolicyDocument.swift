@@ -93,6 +93,25 @@ public struct PolicyDocument: Sendable {
     public let version: PolicyVersion
     public let id: String?
     let statements: [Statement]
+    /// Every context key a condition or policy variable reads, lowercased:
+    /// a caller can skip gathering a costly key no policy asks for.
+    public let conditionKeys: Set<String>
+
+    init(kind: PolicyKind, version: PolicyVersion, id: String?, statements: [Statement]) {
+        self.kind = kind
+        self.version = version
+        self.id = id
+        self.statements = statements
+        var keys: Set<String> = []
+        for statement in statements {
+            let templates = (statement.resources ?? []) + statement.conditions.flatMap(\.values)
+            keys.formUnion(statement.conditions.map { $0.key.lowercased() })
+            for template in templates {
+                for case .variable(let key, _) in template.parts { keys.insert(key.lowercased()) }
+            }
+        }
+        conditionKeys = keys
+    }
 
     /// Parses and validates the whole document; either everything is valid or it throws.
     public static func parse(_ json: String, kind: PolicyKind) throws(PolicyError) -> PolicyDocument {
@@ -154,9 +173,10 @@ public struct PolicyDocument: Sendable {
     /// strongest applicable Allow (.direct over .account), otherwise not applicable.
     public func evaluate(_ request: PolicyRequest) -> PolicyResult {
         let context = EvaluationContext(request: request)
+        let action = request.action.lowercased()
         var best: PrincipalMatch?
         for statement in statements {
-            guard let match = statement.match(request, kind: kind, context: context) else { continue }
+            guard let match = statement.match(request, action: action, kind: kind, context: context) else { continue }
             switch statement.effect {
             case .deny:
                 return .explicitDeny

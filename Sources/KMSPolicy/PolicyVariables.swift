@@ -13,14 +13,22 @@ struct PolicyTemplate: Sendable {
     }
 
     let parts: [Part]
+    /// The value itself when it has no variables, made once at parse time.
+    private let constant: PolicyString?
 
     init(_ raw: String, substitutesVariables: Bool) {
         parts = substitutesVariables ? Self.split(raw) : [.text(raw)]
+        let hasVariables = parts.contains { if case .variable = $0 { true } else { false } }
+        constant = hasVariables ? nil : Self.substitute(parts) { _ in nil }
     }
 
     /// The string with variables substituted, or nil when a variable has no value and no default:
     /// AWS then treats the policy value as matching nothing.
     func resolve(_ context: EvaluationContext) -> PolicyString? {
+        constant ?? Self.substitute(parts, context.variable)
+    }
+
+    private static func substitute(_ parts: [Part], _ variable: (String) -> String?) -> PolicyString? {
         var pieces: [PolicyString.Piece] = []
         for part in parts {
             switch part {
@@ -31,7 +39,7 @@ struct PolicyTemplate: Sendable {
             case .variable(let key, let fallback):
                 // A substituted value is data, not policy: a user whose tag is "*" must not gain a
                 // wildcard. The default is written by the policy author, so it keeps wildcards.
-                if let value = context.variable(key) {
+                if let value = variable(key) {
                     pieces.append(PolicyString.Piece(text: value, isPattern: false))
                 } else if let fallback {
                     pieces.append(PolicyString.Piece(text: fallback, isPattern: true))
@@ -91,13 +99,13 @@ struct PolicyString: Sendable {
     }
 
     let pieces: [Piece]
+    let text: String
+    let glob: Glob
 
-    var text: String {
-        pieces.map(\.text).joined()
-    }
-
-    var glob: Glob {
-        Glob(tokens: pieces.flatMap { piece in
+    init(pieces: [Piece]) {
+        self.pieces = pieces
+        text = pieces.map(\.text).joined()
+        glob = Glob(tokens: pieces.flatMap { piece in
             piece.text.map { character in piece.isPattern ? Glob.Token(wildcard: character) : .character(character) }
         })
     }

@@ -17,8 +17,8 @@ struct Statement: Sendable {
     let conditions: [Condition]
 
     /// How this statement applies to the request, or nil when it does not.
-    func match(_ request: PolicyRequest, kind: PolicyKind, context: EvaluationContext) -> PrincipalMatch? {
-        let action = request.action.lowercased()
+    /// `action` is the request's, lowercased once for all statements.
+    func match(_ request: PolicyRequest, action: String, kind: PolicyKind, context: EvaluationContext) -> PrincipalMatch? {
         guard actions.contains(where: { $0.matches(action) }) != actionsNegated else { return nil }
         if let resources {
             // An unresolvable policy variable makes that resource entry match nothing.

@@ -27,8 +27,8 @@ struct KMSRequestHandler: Sendable {
 
     let pipeline: RequestPipeline
     let queries: QueryPipeline
-    /// By "service/region": KMS and STS in this server's region, IAM also in us-east-1, where AWS scopes its global endpoint.
-    let verifiers: [String: SigV4Verifier]
+    /// KMS, IAM and STS in this server's region, and IAM and STS also in us-east-1, where AWS scopes their global endpoints.
+    let verifier: SigV4Verifier
     let credentials: CredentialCache
     let now: @Sendable () -> Date
     let logger: Logger
@@ -39,12 +39,14 @@ struct KMSRequestHandler: Sendable {
         credentialCacheLifetime: Duration, logger: Logger
     ) {
         let region = pipeline.environment.region
-        let scopes = [("kms", region), ("sts", region), ("iam", region), ("iam", "us-east-1"), ("sts", "us-east-1")]
+        // KMS first: its service is the one an error about a wrong scope names.
+        var scopes = ["kms", "iam", "sts"].map { SigV4Verifier.Scope(service: $0, region: region) }
+        if region != "us-east-1" {
+            scopes += ["iam", "sts"].map { SigV4Verifier.Scope(service: $0, region: "us-east-1") }
+        }
         self.pipeline = pipeline
         self.queries = queries
-        self.verifiers = Dictionary(
-            scopes.map { ("\($0)/\($1)", SigV4Verifier(region: $1, service: $0)) }, uniquingKeysWith: { first, _ in first }
-        )
+        self.verifier = SigV4Verifier(scopes: scopes)
         self.credentials = CredentialCache(identities: queries.identities, lifetime: credentialCacheLifetime, generation: identityGeneration)
         self.now = pipeline.environment.now
         self.logger = logger
@@ -53,20 +55,17 @@ struct KMSRequestHandler: Sendable {
     func handle(_ request: Request, remoteAddress: String?) async -> Response {
         let requestID = requestIDs.next()
         var request = request
-        let signed = Self.sigV4Request(request)
-        let scope = SigV4Verifier.scope(of: signed)
-        let api = request.headers[.xAmzTarget] != nil ? .kms : API(scopeService: scope?.service)
+        let target = request.headers[.xAmzTarget]
         do {
             let body = try await readBody(&request)
             let time = now()
-            let principal = try await authenticate(signed, scope: scope, body: body, at: time)
+            let (principal, api) = try await authenticate(Self.sigV4Request(request), target: target, body: body, at: time)
             let context = RequestContext(
                 principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
                 userAgent: request.headers[.userAgent], time: time
             )
             switch api {
             case .kms:
-                let target = request.headers[.xAmzTarget]
                 let output = try await pipeline.handle(target: target, body: body, context: context)
                 logger.debug("request", metadata: ["request-id": "\(requestID)", "target": "\(target ?? "")", "caller": "\(principal.displayName)"])
                 return Self.response(.ok, output, contentType: Self.jsonContentType, requestID: requestID)
@@ -76,6 +75,8 @@ struct KMSRequestHandler: Sendable {
                 return Self.response(.ok, output, contentType: Self.xmlContentType, requestID: requestID)
             }
         } catch {
+            // The API whose error shape to answer in: KMS's when there is a target, else what the signature claims.
+            let api = target != nil ? .kms : API(scopeService: SigV4Verifier.claimedService(of: Self.sigV4Request(request)))
             return errorResponse(error, api: api, requestID: requestID)
         }
     }
@@ -106,16 +107,20 @@ struct KMSRequestHandler: Sendable {
         return SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
     }
 
-    private func authenticate(
-        _ signed: SigV4Request, scope: (service: String, region: String)?, body: [UInt8], at time: Date
-    ) async throws(KMSError) -> Principal {
-        // A scope no verifier serves is checked by KMS's, which names what it expected.
-        let verifier = scope.flatMap { verifiers["\($0.service)/\($0.region)"] } ?? verifiers["kms/\(pipeline.environment.region)"]!
+    /// The verified caller and the API its signature's scope names. A KMS
+    /// request (one with `X-Amz-Target`) must be signed for KMS.
+    private func authenticate(_ signed: SigV4Request, target: String?, body: [UInt8], at time: Date) async throws(KMSError) -> (Principal, API) {
+        let verified: (identity: Principal, scope: SigV4Verifier.Scope)
         do {
-            return try await verifier.verify(signed, body: body, now: time, credentials: credentials)
+            verified = try await verifier.verifyScoped(signed, body: body, now: time, credentials: credentials)
         } catch {
             throw KMSError(Self.code(for: error.code), error.message)
         }
+        let api = API(scopeService: verified.scope.service)
+        if target != nil, api != .kms {
+            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: 'kms'.")
+        }
+        return (verified.identity, api)
     }
 
     private static func code(for code: SigV4Error.Code) -> KMSError.Code {

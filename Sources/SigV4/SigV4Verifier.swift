@@ -1,19 +1,31 @@
 public import Foundation
 
-/// Verifies AWS SigV4 (AWS4-HMAC-SHA256) requests for one region and service,
-/// the way an AWS endpoint does (non-S3 rules: the path is normalized and the
-/// payload is always the SHA-256 of the actual body).
+/// Verifies AWS SigV4 (AWS4-HMAC-SHA256) requests for a set of credential
+/// scopes (service and region), the way an AWS endpoint does (non-S3 rules:
+/// the path is normalized and the payload is always the SHA-256 of the
+/// actual body). One endpoint serving several APIs accepts one scope per API.
 public struct SigV4Verifier: Sendable {
-    public let region: String
-    public let service: String
+    public struct Scope: Sendable, Hashable {
+        public var service: String
+        public var region: String
+        public init(service: String, region: String) {
+            self.service = service
+            self.region = region
+        }
+    }
+
+    /// Each accepted scope with its signing-key cache; the first is named in errors.
+    private let scopes: [(scope: Scope, keyCache: SigningKeyCache)]
     public let maxClockSkew: TimeInterval
-    private let keyCache: SigningKeyCache
 
     public init(region: String, service: String, maxClockSkew: TimeInterval = 300) {
-        self.region = region
-        self.service = service
+        self.init(scopes: [Scope(service: service, region: region)], maxClockSkew: maxClockSkew)
+    }
+
+    public init(scopes: [Scope], maxClockSkew: TimeInterval = 300) {
+        precondition(!scopes.isEmpty, "a verifier needs at least one scope")
+        self.scopes = scopes.map { ($0, SigningKeyCache(region: $0.region, service: $0.service)) }
         self.maxClockSkew = maxClockSkew
-        self.keyCache = SigningKeyCache(region: region, service: service)
     }
 
     /// Verifies header-based auth (`Authorization: AWS4-HMAC-SHA256 …`) or, when
@@ -22,6 +34,13 @@ public struct SigV4Verifier: Sendable {
     public func verify<Provider: SigV4CredentialProvider>(
         _ request: SigV4Request, body: [UInt8], now: Date, credentials: Provider
     ) async throws(SigV4Error) -> Provider.Identity {
+        try await verifyScoped(request, body: body, now: now, credentials: credentials).identity
+    }
+
+    /// As `verify`, also returning the scope the request was signed for, which says which API it calls.
+    public func verifyScoped<Provider: SigV4CredentialProvider>(
+        _ request: SigV4Request, body: [UInt8], now: Date, credentials: Provider
+    ) async throws(SigV4Error) -> (identity: Provider.Identity, scope: Scope) {
         let parameters: SignatureParameters
         if let authorization = request.firstValue(ofHeader: "authorization") {
             parameters = try AuthorizationHeader.parse(authorization)
@@ -33,11 +52,11 @@ public struct SigV4Verifier: Sendable {
         let credential = parameters.credential
 
         let sessionToken = parameters.querySecurityToken ?? request.firstValue(ofHeader: "x-amz-security-token")
-        guard credential.region == region else {
-            throw .invalid("Credential should be scoped to a valid region, not '\(credential.region)'.")
-        }
-        guard credential.service == service else {
-            throw .invalid("Credential should be scoped to correct service: '\(service)'.")
+        guard let accepted = scopes.first(where: { $0.scope.region == credential.region && $0.scope.service == credential.service }) else {
+            guard scopes.contains(where: { $0.scope.region == credential.region }) else {
+                throw .invalid("Credential should be scoped to a valid region, not '\(credential.region)'.")
+            }
+            throw .invalid("Credential should be scoped to correct service: '\(scopes[0].scope.service)'.")
         }
 
         let (amzDate, dateHeader) = try requestDate(request, parameters: parameters)
@@ -74,22 +93,23 @@ public struct SigV4Verifier: Sendable {
             request, signedHeaders: signedHeaders, payloadHash: payloadHash, normalizePath: true)
         let stringToSign = SigV4.stringToSign(
             canonicalRequestHash: SigV4.hexSHA256(canonicalRequest), amzDate: amzDate.text, scope: credential.scope)
-        let signingKey = keyCache.signingKey(accessKeyID: credential.accessKeyID, secret: secret, date: credential.date)
+        let signingKey = accepted.keyCache.signingKey(accessKeyID: credential.accessKeyID, secret: secret, date: credential.date)
         let expected = SigV4.signature(signingKey: signingKey, stringToSign: stringToSign)
         guard constantTimeEquals(expected.utf8, parameters.signature.utf8) else { throw .signatureMismatch }
-        return found.identity
+        return (found.identity, accepted.scope)
     }
 
-    /// The service and region a request's credential scope names, so that a
-    /// server speaking several APIs can pick the verifier; nil without a parsable signature.
-    public static func scope(of request: SigV4Request) -> (service: String, region: String)? {
+    /// The service a request's credential scope names, without verifying
+    /// anything: for choosing the error shape of a request that fails before
+    /// its signature is checked. Nil without a parsable signature.
+    public static func claimedService(of request: SigV4Request) -> String? {
         let parameters: SignatureParameters?
         if let authorization = request.firstValue(ofHeader: "authorization") {
             parameters = try? AuthorizationHeader.parse(authorization)
         } else {
             parameters = try? PresignedQuery.parse(request.query)
         }
-        return parameters.map { ($0.credential.service, $0.credential.region) }
+        return parameters?.credential.service
     }
 
     /// The request timestamp and, for header auth, the name of the header it came from.

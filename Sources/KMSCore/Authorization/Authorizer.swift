@@ -19,10 +19,14 @@ public struct AuthorizationRequest: Sendable {
     public var conditions: [String: [String]]
     /// The request's encryption context, which a grant's constraints must admit.
     public var encryptionContext: [String: String]
+    /// `kms:EncryptionAlgorithm`, and `kms:RequestAlias` when the key was named
+    /// by an alias: apart from `conditions`, so the data plane builds no dictionary.
+    public var encryptionAlgorithm: String?
+    public var requestAlias: String?
 
     public init(
         action: KMSAction, resource: String, key: ResolvedKey? = nil, resourcePolicy: String? = nil, context: RequestContext, conditions: [String: [String]] = [:],
-        encryptionContext: [String: String] = [:]
+        encryptionContext: [String: String] = [:], encryptionAlgorithm: String? = nil, requestAlias: String? = nil
     ) {
         self.action = action
         self.resource = resource
@@ -31,5 +35,7 @@ public struct AuthorizationRequest: Sendable {
         self.context = context
         self.conditions = conditions
         self.encryptionContext = encryptionContext
+        self.encryptionAlgorithm = encryptionAlgorithm
+        self.requestAlias = requestAlias
     }
 }

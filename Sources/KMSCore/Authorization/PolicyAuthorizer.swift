@@ -27,25 +27,34 @@ public final class PolicyAuthorizer: Authorizer {
 
     public func authorize(_ request: AuthorizationRequest) async throws(KMSError) {
         let principal = request.context.principal
-        var identityTexts: [String] = []
-        if let owner = principal.policyOwner { identityTexts = try await identityPolicies(of: owner) }
+        var identityPolicies: [PolicyDocument] = []
+        if let owner = principal.policyOwner {
+            for text in try await identityPolicyTexts(of: owner) { identityPolicies.append(try document(text, kind: .identity)) }
+        }
+        let resourcePolicy = try request.resourcePolicy.map { (text) throws(KMSError) in try document(text, kind: .resource) }
+        // The one condition key that costs a store read is read only when some policy asks for it.
+        var resourceAliases: [String]?
+        let asksForAliases = { (policy: PolicyDocument) in policy.conditionKeys.contains("kms:resourcealiases") }
+        if let key = request.key, identityPolicies.contains(where: asksForAliases) || resourcePolicy.map(asksForAliases) == true {
+            resourceAliases = try await KMSError.fromBackend { try await store.listAliases(for: key.record.id, after: nil, limit: 100) }.map(\.name)
+        }
         let evaluation = PolicyRequest(
             action: request.action.description, resource: request.resource, principal: Self.policyPrincipal(principal),
-            context: try await conditionContext(request, policies: identityTexts + [request.resourcePolicy ?? ""])
+            context: Self.conditionContext(request, resourceAliases: resourceAliases)
         )
         var identityAllows = principal.kind == .root
-        for text in identityTexts {
-            switch try document(text, kind: .identity).evaluate(evaluation) {
+        for policy in identityPolicies {
+            switch policy.evaluate(evaluation) {
             case .explicitDeny: throw Self.denied(request, "with an explicit deny in an identity-based policy")
             case .allow: identityAllows = true
             case .notApplicable: break
             }
         }
-        guard let resourcePolicy = request.resourcePolicy else {
+        guard let resourcePolicy else {
             if identityAllows { return }
             throw Self.denied(request, "because no identity-based policy allows the \(request.action) action")
         }
-        let resourceResult = try document(resourcePolicy, kind: .resource).evaluate(evaluation)
+        let resourceResult = resourcePolicy.evaluate(evaluation)
         switch resourceResult {
         case .explicitDeny: throw Self.denied(request, "with an explicit deny in a resource-based policy")
         case .allow(.direct): return
@@ -74,11 +83,9 @@ public final class PolicyAuthorizer: Authorizer {
 
     // MARK: inputs
 
-    private func identityPolicies(of owner: PolicyOwner) async throws(KMSError) -> [String] {
+    private func identityPolicyTexts(of owner: PolicyOwner) async throws(KMSError) -> [String] {
         try await KMSError.fromBackend {
-            async let inline = store.inlinePolicies(of: owner)
-            async let attached = store.attachedPolicies(of: owner)
-            return try await inline.map(\.document) + attached.map(\.document)
+            try await store.inlinePolicies(of: owner).map(\.document) + store.attachedPolicies(of: owner).map(\.document)
         }
     }
 
@@ -106,42 +113,51 @@ public final class PolicyAuthorizer: Authorizer {
     }
 
     /// The condition keys of a request: the operation's own, the key's, the
-    /// caller's and the request's circumstances.
-    private func conditionContext(_ request: AuthorizationRequest, policies: [String]) async throws(KMSError) -> PolicyContext {
+    /// caller's and the request's circumstances, each computed only when a
+    /// policy asks for it.
+    private static func conditionContext(_ request: AuthorizationRequest, resourceAliases: [String]?) -> PolicyContext {
         let principal = request.context.principal
-        var context = PolicyContext()
-        for (key, values) in request.conditions {
-            context.set(key, values, multiValued: Self.multiValuedKeys.contains(key))
-        }
-        if !request.encryptionContext.isEmpty {
-            for (key, value) in request.encryptionContext { context.set("kms:EncryptionContext:\(key)", [value]) }
-            context.set("kms:EncryptionContextKeys", Array(request.encryptionContext.keys), multiValued: true)
-        }
-        if let key = request.key {
-            let record = key.record
-            context.set("kms:KeySpec", [record.keySpec.rawValue])
-            context.set("kms:KeyUsage", [record.keyUsage.rawValue])
-            context.set("kms:KeyOrigin", [record.origin.rawValue])
-            for tag in record.tags { context.set("aws:ResourceTag/\(tag.key)", [tag.value]) }
-            // Costs a store read, so only looked up when a policy could read it.
-            if policies.contains(where: { $0.range(of: "kms:ResourceAliases", options: .caseInsensitive) != nil }) {
-                let aliases = try await KMSError.fromBackend { try await store.listAliases(for: record.id, after: nil, limit: 100) }
-                context.set("kms:ResourceAliases", aliases.map(\.name), multiValued: true)
+        let circumstances = request.context
+        let record = request.key?.record
+        let (conditions, encryptionContext) = (request.conditions, request.encryptionContext)
+        let (algorithm, alias) = (request.encryptionAlgorithm, request.requestAlias)
+        return PolicyContext { (name: String) -> (values: [String], multiValued: Bool)? in
+            if let given = conditions.first(where: { $0.key.lowercased() == name }) {
+                return (given.value, multiValuedKeys.contains(given.key))
             }
+            if let contextKey = name.suffix(afterPrefix: "kms:encryptioncontext:") {
+                return encryptionContext.first { $0.key.lowercased() == contextKey }.map { ([$0.value], false) }
+            }
+            if let tagKey = name.suffix(afterPrefix: "aws:resourcetag/") {
+                return record?.tags.first { $0.key.lowercased() == tagKey }.map { ([$0.value], false) }
+            }
+            if let tagKey = name.suffix(afterPrefix: "aws:principaltag/") {
+                return principal.tags.first { $0.key.lowercased() == tagKey }.map { ([$0.value], false) }
+            }
+            let single: String?
+            switch name {
+            case "kms:encryptioncontextkeys":
+                return encryptionContext.isEmpty ? nil : (Array(encryptionContext.keys), true)
+            case "kms:resourcealiases":
+                return resourceAliases.map { ($0, true) }
+            case "kms:encryptionalgorithm": single = algorithm
+            case "kms:requestalias": single = alias
+            case "kms:keyspec": single = record?.keySpec.rawValue
+            case "kms:keyusage": single = record?.keyUsage.rawValue
+            case "kms:keyorigin": single = record?.origin.rawValue
+            case "kms:calleraccount", "aws:principalaccount": single = principal.accountID
+            case "aws:principalarn": single = principal.session?.roleARN ?? principal.arn
+            case "aws:principaltype": single = principalType(principal.kind)
+            case "aws:userid": single = principal.principalID
+            case "aws:username": single = principal.kind == .user ? principal.userName : nil
+            case "aws:sourceip": single = circumstances.sourceIPAddress
+            case "aws:currenttime": single = circumstances.time.formatted(.iso8601)
+            case "aws:epochtime": single = String(Int(circumstances.time.timeIntervalSince1970))
+            case "aws:securetransport": single = circumstances.secureTransport ? "true" : "false"
+            default: single = nil
+            }
+            return single.map { ([$0], false) }
         }
-        context.set("kms:CallerAccount", [principal.accountID])
-        context.set("aws:PrincipalArn", [principal.session?.roleARN ?? principal.arn])
-        context.set("aws:PrincipalAccount", [principal.accountID])
-        context.set("aws:PrincipalType", [Self.principalType(principal.kind)])
-        context.set("aws:userid", [principal.principalID])
-        if principal.kind == .user, let name = principal.userName { context.set("aws:username", [name]) }
-        for (key, value) in principal.tags { context.set("aws:PrincipalTag/\(key)", [value]) }
-        if let address = request.context.sourceIPAddress { context.set("aws:SourceIp", [address]) }
-        let time = request.context.time
-        context.set("aws:CurrentTime", [time.formatted(.iso8601)])
-        context.set("aws:EpochTime", [String(Int(time.timeIntervalSince1970))])
-        context.set("aws:SecureTransport", [request.context.secureTransport ? "true" : "false"])
-        return context
     }
 
     static let multiValuedKeys: Set<String> = ["aws:TagKeys", "kms:GrantOperations", "kms:EncryptionContextKeys", "kms:ResourceAliases"]
@@ -159,5 +175,12 @@ public final class PolicyAuthorizer: Authorizer {
             .accessDenied,
             "User: \(request.context.principal.arn) is not authorized to perform: \(request.action) on resource: \(request.resource) \(reason)"
         )
+    }
+}
+
+extension String {
+    /// The rest of a lowercased condition key after a prefix such as `aws:principaltag/`, or nil.
+    fileprivate func suffix(afterPrefix prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 }

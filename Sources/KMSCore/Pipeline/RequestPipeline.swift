@@ -140,16 +140,13 @@ public final class RequestPipeline: Sendable {
         }
         for (index, slot) in Operation.keys.enumerated() {
             let key = keys.entries[index].key
-            var slotConditions = conditions
-            if case .encryption(let algorithm)? = slot.algorithm {
-                slotConditions["kms:EncryptionAlgorithm"] = [algorithm(request) ?? "SYMMETRIC_DEFAULT"]
-            }
-            if case .field(let field, _, aliases: true) = slot.source, let alias = AliasName.named(in: field(request)) {
-                slotConditions["kms:RequestAlias"] = [alias]
-            }
+            var algorithm: String?
+            if case .encryption(let named)? = slot.algorithm { algorithm = named(request) ?? "SYMMETRIC_DEFAULT" }
+            var alias: String?
+            if case .field(let field, _, aliases: true) = slot.source { alias = AliasName.named(in: field(request)) }
             try await authorizer.authorize(AuthorizationRequest(
-                action: slot.action, resource: key.arn, key: key, context: context, conditions: slotConditions,
-                encryptionContext: slot.encryptionContext?(request) ?? [:]
+                action: slot.action, resource: key.arn, key: key, context: context, conditions: conditions,
+                encryptionContext: slot.encryptionContext?(request) ?? [:], encryptionAlgorithm: algorithm, requestAlias: alias
             ))
         }
     }
