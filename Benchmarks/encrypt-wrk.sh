@@ -8,6 +8,11 @@
 # - runs: wrk -t2 -c64 -d10s --latency  (override with WRK_THREADS,
 #   WRK_CONNECTIONS, WRK_DURATION, PLAINTEXT_SIZE)
 # - fails if any response was not 200; prints req/s and p50/p99 latency
+# - then, on the same server, signs the same Encrypt as an IAM user whose
+#   access comes from an identity policy with conditions, and alternates
+#   ROUNDS (default 15) pairs of BURST-second (default 2) root and user runs,
+#   so that the machine's drift falls on both alike, printing the user's
+#   throughput as a share of root's (skip with POLICY_USER=0)
 # - then replays the same request, in the same run, against the ceiling: a
 #   bare Hummingbird handler answering a fixed body with the same executor
 #   set-up (Benchmarks/Ceiling, product trent-ceiling), and prints Trent's
@@ -143,6 +148,26 @@ run_wrk "$ENDPOINT" "$BENCH_SERVER"
 SERVER_RPS="$RPS"
 echo
 echo "SUMMARY: $BENCH_SERVER Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
+
+if [[ "$BENCH_SERVER" == trent && "${POLICY_USER:-1}" != 0 ]]; then
+  ROOT_SCRIPT="$SCRIPT"
+  USER_SCRIPT="$WORK/encrypt-user.lua"
+  python3 "$HERE/sign_request.py" \
+    --endpoint "$ENDPOINT" --region "$REGION" --plaintext-size "$PLAINTEXT_SIZE" \
+    --policy-user "bench-user" --out "$USER_SCRIPT"
+  ROOT_TOTAL=0; USER_TOTAL=0
+  SAVED_DURATION="$WRK_DURATION"; WRK_DURATION="${BURST:-2}s"
+  for round in $(seq 1 "${ROUNDS:-15}"); do
+    SCRIPT="$ROOT_SCRIPT"; run_wrk "$ENDPOINT" "root-$round" >/dev/null
+    ROOT_TOTAL=$((ROOT_TOTAL + REQS))
+    SCRIPT="$USER_SCRIPT"; run_wrk "$ENDPOINT" "user-$round" >/dev/null
+    USER_TOTAL=$((USER_TOTAL + REQS))
+  done
+  WRK_DURATION="$SAVED_DURATION"
+  SCRIPT="$ROOT_SCRIPT"
+  SECONDS_EACH=$(( ${ROUNDS:-15} * ${BURST:-2} ))
+  echo "SUMMARY: root $((ROOT_TOTAL / SECONDS_EACH)) req/s, policy user $((USER_TOTAL / SECONDS_EACH)) req/s: the user allowed by a conditional identity policy reaches $(python3 -c "print(f'{100 * $USER_TOTAL / $ROOT_TOTAL:.1f}')")% of root's throughput (${ROUNDS:-15} alternating ${BURST:-2}-second bursts each)"
+fi
 
 if [[ "$BENCH_SERVER" == trent && "$CEILING" != 0 ]]; then
   # The server under test stops first, so the ceiling has the machine to itself as Trent had.

@@ -2,8 +2,12 @@
 """Prepare an Encrypt benchmark for wrk.
 
 1. Creates a symmetric key on the Trent server with boto3 (unless --key-id).
-2. Signs ONE `TrentService.Encrypt` request (default 1 KiB random plaintext)
-   with botocore's SigV4 signer.
+   With --policy-user NAME, also creates an IAM user whose only access is an
+   identity policy with conditions (on the encryption context and the source
+   address), and signs as that user instead of root: the key's default policy
+   delegates to IAM, so every request is decided by that identity policy.
+2. Signs ONE `TrentService.Encrypt` request (default 1 KiB random plaintext,
+   encryption context {"purpose": "benchmark"}) with botocore's SigV4 signer.
 3. Replays that exact request once with urllib and checks it returns 200.
 4. Writes a wrk Lua script that sends that request verbatim and counts
    non-200 responses (reported in done(), together with a summary line).
@@ -98,6 +102,36 @@ end
 """
 
 
+ENCRYPTION_CONTEXT = {"purpose": "benchmark"}
+
+
+def create_policy_user(args, name: str) -> tuple[str, str]:
+    """A user allowed kms:Encrypt and kms:Decrypt only for this encryption context and from loopback."""
+    iam = boto3.session.Session(
+        aws_access_key_id=args.access_key_id, aws_secret_access_key=args.secret_access_key, region_name=args.region
+    ).client("iam", endpoint_url=args.endpoint, config=Config(retries={"max_attempts": 1}))
+    iam.create_user(UserName=name)
+    iam.put_user_policy(
+        UserName=name,
+        PolicyName="encrypt-with-conditions",
+        PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": ["kms:Encrypt", "kms:Decrypt"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:EncryptionContext:purpose": ENCRYPTION_CONTEXT["purpose"]},
+                    "IpAddress": {"aws:SourceIp": "127.0.0.0/8"},
+                },
+            }],
+        }),
+    )
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    print(f"created user {name} with a conditional identity policy", file=sys.stderr)
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--endpoint", required=True, help="e.g. http://127.0.0.1:8080")
@@ -107,6 +141,7 @@ def main() -> int:
     ap.add_argument("--key-id", help="existing key; default: create one")
     ap.add_argument("--plaintext-size", type=int, default=1024, help="bytes (default 1024 = 1 KiB)")
     ap.add_argument("--out", required=True, help="path of the wrk Lua script to write")
+    ap.add_argument("--policy-user", help="sign as a new IAM user allowed by a conditional identity policy")
     args = ap.parse_args()
     if not args.access_key_id or not args.secret_access_key:
         ap.error("credentials required (--access-key-id/--secret-access-key or TRENT_ROOT_* env)")
@@ -122,15 +157,23 @@ def main() -> int:
         key_id = kms.create_key(Description="wrk encrypt benchmark")["KeyMetadata"]["Arn"]
         print(f"created key {key_id}", file=sys.stderr)
 
+    access_key_id, secret = args.access_key_id, args.secret_access_key
+    if args.policy_user:
+        access_key_id, secret = create_policy_user(args, args.policy_user)
+        kms = boto3.session.Session(
+            aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name=args.region
+        ).client("kms", endpoint_url=args.endpoint, config=Config(retries={"max_attempts": 1}))
+
     plaintext = os.urandom(args.plaintext_size)
     # Sanity: the normal boto3 path works for this key.
-    ct = kms.encrypt(KeyId=key_id, Plaintext=plaintext)["CiphertextBlob"]
-    assert kms.decrypt(CiphertextBlob=ct)["Plaintext"] == plaintext
+    ct = kms.encrypt(KeyId=key_id, Plaintext=plaintext, EncryptionContext=ENCRYPTION_CONTEXT)["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=ct, EncryptionContext=ENCRYPTION_CONTEXT)["Plaintext"] == plaintext
 
     import base64
 
     body = json.dumps(
-        {"KeyId": key_id, "Plaintext": base64.b64encode(plaintext).decode()}, separators=(",", ":")
+        {"KeyId": key_id, "Plaintext": base64.b64encode(plaintext).decode(), "EncryptionContext": ENCRYPTION_CONTEXT},
+        separators=(",", ":"),
     )
     req = botocore.awsrequest.AWSRequest(
         method="POST",
@@ -142,7 +185,7 @@ def main() -> int:
         },
     )
     botocore.auth.SigV4Auth(
-        botocore.credentials.Credentials(args.access_key_id, args.secret_access_key), "kms", args.region
+        botocore.credentials.Credentials(access_key_id, secret), "kms", args.region
     ).add_auth(req)
     headers = dict(req.headers.items())
 

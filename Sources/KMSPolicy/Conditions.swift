@@ -75,6 +75,8 @@ struct ConditionOperator: Sendable, Equatable {
 struct Condition: Sendable {
     let op: ConditionOperator
     let key: String
+    /// Context keys are case-insensitive; lowercased once here rather than per request.
+    let lookupKey: String
     let values: [PolicyTemplate]
 
     /// AWS semantics (IAM User Guide, "Condition element" and "Multivalued context keys"):
@@ -88,7 +90,7 @@ struct Condition: Sendable {
     /// - Several request values: every one must pass for `ForAllValues:`; otherwise (qualifier
     ///   `ForAnyValue:` or none) one passing value is enough.
     func evaluate(_ context: EvaluationContext) -> Bool {
-        let requestValues = context.values(for: key)
+        let requestValues = context.values(lowercased: lookupKey)
         if op.comparison == .null {
             // Parsing guarantees every Null value is "true" or "false".
             let absent = requestValues == nil
@@ -135,7 +137,7 @@ struct Condition: Sendable {
             guard let lhs = ConditionValue.binary(request), let rhs = ConditionValue.binary(policy.text) else { return nil }
             return lhs == rhs
         case .ipAddress:
-            guard let address = ConditionValue.address(request), let network = ConditionValue.network(policy.text) else {
+            guard let address = ConditionValue.address(request), let network = policy.network else {
                 return nil
             }
             return network.contains(address)
@@ -188,6 +190,7 @@ extension Condition {
         }
         self.op = op
         self.key = key
+        self.lookupKey = key.lowercased()
     }
 
     /// Numbers and booleans are accepted and compared by their JSON text.

@@ -44,7 +44,14 @@ public struct PolicyContext: Sendable {
     }
 
     private func entry(_ key: String) -> Entry? {
-        let name = key.lowercased()
+        entry(lowercased: key.lowercased())
+    }
+
+    func values(lowercased name: String) -> [String]? {
+        entry(lowercased: name)?.values
+    }
+
+    private func entry(lowercased name: String) -> Entry? {
         if let entry = entries[name] { return entry }
         return lookup?(name).map { Entry(values: $0.values, isMultiValued: $0.multiValued || $0.values.count != 1) }
     }
@@ -62,8 +69,8 @@ struct EvaluationContext {
     }
 
     /// The global keys AWS derives from the principal, computed when asked for.
-    private func derived(_ key: String) -> String? {
-        switch key.lowercased() {
+    private func derived(lowercased key: String) -> String? {
+        switch key {
         case "aws:principalaccount":
             return principal.accountID
         case "aws:principalarn":
@@ -86,11 +93,12 @@ struct EvaluationContext {
     }
 
     /// All values of a key for condition evaluation, or nil when it is absent or an empty set.
-    func values(for key: String) -> [String]? {
-        if let values = context.values(for: key) {
+    /// Conditions keep their key lowercased from parse time, so the request path lowercases nothing.
+    func values(lowercased key: String) -> [String]? {
+        if let values = context.values(lowercased: key) {
             return values.isEmpty ? nil : values
         }
-        return derived(key).map { [$0] }
+        return derived(lowercased: key).map { [$0] }
     }
 
     /// The value a policy variable resolves to. AWS does not substitute multi-valued keys.
@@ -98,6 +106,6 @@ struct EvaluationContext {
         if let values = context.values(for: key) {
             return context.isMultiValued(key) ? nil : values.first
         }
-        return derived(key)
+        return derived(lowercased: key.lowercased())
     }
 }

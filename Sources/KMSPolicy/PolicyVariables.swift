@@ -101,12 +101,23 @@ struct PolicyString: Sendable {
     let pieces: [Piece]
     let text: String
     let glob: Glob
+    /// The value read as an address or CIDR block, for IpAddress and
+    /// NotIpAddress; read once, as a constant value is made once at parse time.
+    let network: IPNetwork?
 
     init(pieces: [Piece]) {
         self.pieces = pieces
         text = pieces.map(\.text).joined()
+        network = Self.mayBeAddress(text) ? ConditionValue.network(text) : nil
         glob = Glob(tokens: pieces.flatMap { piece in
             piece.text.map { character in piece.isPattern ? Glob.Token(wildcard: character) : .character(character) }
         })
+    }
+
+    /// Addresses start with a digit, a hex letter (IPv6) or a colon; most values need no attempt.
+    private static func mayBeAddress(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return false }
+        return first == UInt8(ascii: ":") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(first | 0x20)
     }
 }

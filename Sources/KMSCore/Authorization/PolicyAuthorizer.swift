@@ -126,13 +126,13 @@ public final class PolicyAuthorizer: Authorizer {
                 return (given.value, multiValuedKeys.contains(given.key))
             }
             if let contextKey = name.suffix(afterPrefix: "kms:encryptioncontext:") {
-                return encryptionContext.first { $0.key.lowercased() == contextKey }.map { ([$0.value], false) }
+                return encryptionContext.first { $0.key.lowercasedEquals(contextKey) }.map { ([$0.value], false) }
             }
             if let tagKey = name.suffix(afterPrefix: "aws:resourcetag/") {
-                return record?.tags.first { $0.key.lowercased() == tagKey }.map { ([$0.value], false) }
+                return record?.tags.first { $0.key.lowercasedEquals(tagKey) }.map { ([$0.value], false) }
             }
             if let tagKey = name.suffix(afterPrefix: "aws:principaltag/") {
-                return principal.tags.first { $0.key.lowercased() == tagKey }.map { ([$0.value], false) }
+                return principal.tags.first { $0.key.lowercasedEquals(tagKey) }.map { ([$0.value], false) }
             }
             let single: String?
             switch name {
@@ -179,8 +179,17 @@ public final class PolicyAuthorizer: Authorizer {
 }
 
 extension String {
-    /// The rest of a lowercased condition key after a prefix such as `aws:principaltag/`, or nil.
-    fileprivate func suffix(afterPrefix prefix: String) -> String? {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    /// The rest of a lowercased condition key after an ASCII prefix such as `aws:principaltag/`, or nil.
+    fileprivate func suffix(afterPrefix prefix: String) -> Substring? {
+        guard hasPrefix(prefix) else { return nil }
+        return self[utf8.index(startIndex, offsetBy: prefix.utf8.count)...]
+    }
+
+    /// Whether this string, lowercased, equals `lowercased`: without allocating for ASCII, which condition keys are.
+    fileprivate func lowercasedEquals(_ lowercased: Substring) -> Bool {
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return self.lowercased() == lowercased }
+        return utf8.elementsEqual(lowercased.utf8) { mine, theirs in
+            ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(mine) ? mine | 0x20 : mine) == theirs
+        }
     }
 }
