@@ -564,6 +564,24 @@ def unique_alias(prefix: str = "test") -> str:
     return f"alias/{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+def aws(env, *args, check=True, input=None):
+    """Runs the AWS CLI in `env`; fails (never skips) when it is missing."""
+    exe = shutil.which("aws")
+    if exe is None:
+        pytest.fail("AWS CLI (`aws`) not found on PATH; pip install awscli", pytrace=False)
+    cp = subprocess.run([exe, *args], env=env, capture_output=True, timeout=120, input=input)
+    if check and cp.returncode != 0:
+        raise AssertionError(
+            f"aws {' '.join(args)} -> exit {cp.returncode}\nstdout: {cp.stdout.decode(errors='replace')}"
+            f"\nstderr: {cp.stderr.decode(errors='replace')}"
+        )
+    return cp
+
+
+def aws_json(env, *args):
+    return json.loads(aws(env, *args, "--output", "json").stdout)
+
+
 @pytest.fixture
 def aws_cli_env(server, tmp_path) -> dict[str, str]:
     """Environment for `aws` / `aws-encryption-cli` subprocesses, isolated from

@@ -2,36 +2,10 @@
 --endpoint-url."""
 
 import base64
-import json
 import os
-import shutil
-import subprocess
 import uuid
 
-import pytest
-
-
-def aws(env, *args, check=True, input=None):
-    exe = shutil.which("aws")
-    if exe is None:
-        pytest.fail("AWS CLI (`aws`) not found on PATH; pip install awscli", pytrace=False)
-    cp = subprocess.run(
-        [exe, *args],
-        env=env,
-        capture_output=True,
-        timeout=120,
-        input=input,
-    )
-    if check and cp.returncode != 0:
-        raise AssertionError(
-            f"aws {' '.join(args)} -> exit {cp.returncode}\nstdout: {cp.stdout.decode(errors='replace')}"
-            f"\nstderr: {cp.stderr.decode(errors='replace')}"
-        )
-    return cp
-
-
-def aws_json(env, *args):
-    return json.loads(aws(env, *args, "--output", "json").stdout)
+from conftest import aws, aws_json
 
 
 def test_cli_create_encrypt_decrypt(aws_cli_env, tmp_path):

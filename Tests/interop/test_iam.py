@@ -7,14 +7,12 @@ from Trent's implementation."""
 
 import datetime
 import json
-import shutil
-import subprocess
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, assert_client_error
+from conftest import ACCOUNT_ID, assert_client_error, aws, aws_json
 from iam_support import (
     ACCESS_KEY_RE,
     POLICY_ID_RE,
@@ -672,23 +670,6 @@ def test_user_with_iam_policy_can_create_users(server, iam):
 # ---------------------------------------------------------------------------
 # AWS CLI
 # ---------------------------------------------------------------------------
-
-
-def aws(env, *args, check=True):
-    exe = shutil.which("aws")
-    if exe is None:
-        pytest.fail("AWS CLI (`aws`) not found on PATH; pip install awscli", pytrace=False)
-    cp = subprocess.run([exe, *args], env=env, capture_output=True, timeout=120)
-    if check and cp.returncode != 0:
-        raise AssertionError(
-            f"aws {' '.join(args)} -> exit {cp.returncode}\nstdout: {cp.stdout.decode(errors='replace')}"
-            f"\nstderr: {cp.stderr.decode(errors='replace')}"
-        )
-    return cp
-
-
-def aws_json(env, *args):
-    return json.loads(aws(env, *args, "--output", "json").stdout)
 
 
 def test_cli_iam_users_and_keys(aws_cli_env, server, tmp_path):

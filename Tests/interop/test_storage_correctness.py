@@ -3,7 +3,6 @@ contention on one key, and length limits that count code points."""
 
 import json
 import threading
-import uuid
 
 import botocore.auth
 import botocore.awsrequest
@@ -14,7 +13,6 @@ from conftest import (
     ROOT_ACCESS_KEY_ID,
     ROOT_SECRET_ACCESS_KEY,
     assert_client_error,
-    raw_call,
     send_raw,
 )
 

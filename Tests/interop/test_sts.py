@@ -13,14 +13,12 @@ is skipped and the tampered / mismatched token tests stand in for it."""
 import datetime
 import json
 import os
-import shutil
-import subprocess
 from unittest import mock
 
 import botocore.auth
 import pytest
 
-from conftest import ACCOUNT_ID, REGION, assert_client_error, clean_env
+from conftest import ACCOUNT_ID, REGION, assert_client_error, aws, clean_env
 from iam_support import (
     ROLE_ID_RE,
     ROOT_ARN,
@@ -366,19 +364,6 @@ def test_expired_session_token(new_server, tmp_path):
 # ---------------------------------------------------------------------------
 # AWS CLI profile with role_arn + source_profile
 # ---------------------------------------------------------------------------
-
-
-def aws(env, *args, check=True):
-    exe = shutil.which("aws")
-    if exe is None:
-        pytest.fail("AWS CLI (`aws`) not found on PATH; pip install awscli", pytrace=False)
-    cp = subprocess.run([exe, *args], env=env, capture_output=True, timeout=120)
-    if check and cp.returncode != 0:
-        raise AssertionError(
-            f"aws {' '.join(args)} -> exit {cp.returncode}\nstdout: {cp.stdout.decode(errors='replace')}"
-            f"\nstderr: {cp.stderr.decode(errors='replace')}"
-        )
-    return cp
 
 
 def test_cli_role_profile(server, tmp_path):
