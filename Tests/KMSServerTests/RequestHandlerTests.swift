@@ -62,6 +62,44 @@ struct RequestHandlerTests {
         return Reply(status: response.status, json: json)
     }
 
+    /// A form-encoded request signed for `service`, without X-Amz-Target, and the raw answer.
+    func sendQuery(_ body: String, service: String, region: String = "us-east-1") async throws -> (status: HTTPResponse.Status, type: String?, text: String) {
+        let bytes = Array(body.utf8)
+        let signer = SigV4Signer(credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret), region: region, service: service)
+        let wire = signer.sign(
+            SigV4Request(method: "POST", path: "/", query: "", headers: [
+                ("host", "kms.test"), ("content-type", "application/x-www-form-urlencoded; charset=utf-8"),
+            ]),
+            body: bytes, date: env.clock.now
+        )
+        var fields = HTTPFields()
+        for (name, value) in wire.headers where name != "host" { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let head = HTTPRequest(method: .post, scheme: "http", authority: "kms.test", path: "/", headerFields: fields)
+        let response = await handler.handle(Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: bytes))), remoteAddress: "192.0.2.7")
+        let collector = Collector()
+        try await response.body.write(collector)
+        return (response.status, response.headers[.contentType], String(decoding: collector.bytes, as: UTF8.self))
+    }
+
+    /// The scope's service picks the API and its error shape.
+    @Test func theSignaturesServicePicksTheAPI() async throws {
+        let identity = try await sendQuery("Action=GetCallerIdentity&Version=2011-06-15", service: "sts")
+        #expect(identity.status == .ok && identity.type == "text/xml")
+        #expect(identity.text.contains("<Arn>arn:aws:iam::111122223333:root</Arn>"))
+        let missing = try await sendQuery("Action=GetUser&Version=2010-05-08&UserName=nobody", service: "iam")
+        #expect(missing.status == .notFound)
+        #expect(missing.text.contains("<Code>NoSuchEntity</Code>"))
+        // An STS action is not an IAM one.
+        let wrongAPI = try await sendQuery("Action=GetCallerIdentity&Version=2011-06-15", service: "iam")
+        #expect(wrongAPI.status == .badRequest && wrongAPI.text.contains("<Code>InvalidAction</Code>"))
+        // A scope no API of this endpoint has is refused, in the shape of the API it claims.
+        let s3 = try await sendQuery("Action=ListBuckets", service: "s3")
+        #expect(s3.status == .badRequest && s3.type == "application/x-amz-json-1.1")
+        #expect(s3.text.contains("Credential should be scoped to correct service: 'kms'"))
+        let badSignature = try await sendQuery("Action=GetCallerIdentity", service: "sts", region: "eu-west-1")
+        #expect(badSignature.status == .forbidden && badSignature.text.contains("<Code>SignatureDoesNotMatch</Code>"))
+    }
+
     @Test func signedEncryptAndDecrypt() async throws {
         let created = try await send("CreateKey", "{}")
         #expect(created.status == .ok)
