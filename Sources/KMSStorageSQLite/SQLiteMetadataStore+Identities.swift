@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import KMSCore
 
 /// IAM entities and KMS grants. Writes arrive through `commit`, inside its

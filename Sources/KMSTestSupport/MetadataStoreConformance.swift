@@ -238,27 +238,27 @@ public enum MetadataStoreConformance {
     static func identities(_ store: any MetadataStore) async throws {
         let alice = UserRecord(name: "alice", id: "AIDACONFORMANCE000001", createdAt: createdAt, tags: [ResourceTag(key: "team", value: "blue")])
         #expect(try await store.commit([.createUser(alice)]))
-        await expectKMSError(.alreadyExists) { try await store.commit([.createUser(alice)]) }
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.createUser(alice)]) }
         #expect(try await store.commit([.createUser(UserRecord(name: "bob", id: "AIDACONFORMANCE000002", createdAt: createdAt))]))
         #expect(try await store.user(named: "alice") == alice)
         #expect(try await store.user(named: "carol") == nil)
         #expect(try await store.listUsers().map(\.name) == ["alice", "bob"])
         // Names are unique without regard to case, as in IAM.
         await expectKMSError(.alreadyExists) {
-            try await store.commit([.createUser(UserRecord(name: "ALICE", id: "AIDACONFORMANCE000009", createdAt: createdAt))])
+            _ = try await store.commit([.createUser(UserRecord(name: "ALICE", id: "AIDACONFORMANCE000009", createdAt: createdAt))])
         }
 
         // Tags are added or replaced, keeping first-arrival order.
         #expect(try await store.commit([.tag(.user("alice"), [ResourceTag(key: "env", value: "prod"), ResourceTag(key: "team", value: "red")])]))
         #expect(try await store.user(named: "alice")?.tags == [ResourceTag(key: "team", value: "red"), ResourceTag(key: "env", value: "prod")])
-        await expectKMSError(.notFound) { try await store.commit([.tag(.user("carol"), [ResourceTag(key: "k", value: "v")])]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.tag(.user("carol"), [ResourceTag(key: "k", value: "v")])]) }
         let tooMany = (0..<50).map { ResourceTag(key: "t\($0)", value: "") }
-        await expectKMSError(.limitExceeded) { try await store.commit([.tag(.user("alice"), tooMany)]) }
+        await expectKMSError(.limitExceeded) { _ = try await store.commit([.tag(.user("alice"), tooMany)]) }
         #expect(try await store.user(named: "alice")?.tags.count == 2)
 
         let accessKey = AccessKeyRecord(id: "AKIDCONFORMANCE00001", userName: "alice", sealedSecret: [1, 2, 3], createdAt: createdAt)
         #expect(try await store.commit([.createAccessKey(accessKey)]))
-        await expectKMSError(.alreadyExists) { try await store.commit([.createAccessKey(accessKey)]) }
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.createAccessKey(accessKey)]) }
         #expect(try await store.accessKey(accessKey.id) == accessKey)
         // An ID with anything appended, even after a NUL, is another ID.
         #expect(try await store.accessKey(accessKey.id + "\u{0}junk") == nil)
@@ -268,26 +268,26 @@ public enum MetadataStoreConformance {
         var third = accessKey
         third.id = "AKIDCONFORMANCE00003"
         #expect(try await store.commit([.createAccessKey(second)]))
-        await expectKMSError(.limitExceeded) { try await store.commit([.createAccessKey(third)]) }
+        await expectKMSError(.limitExceeded) { _ = try await store.commit([.createAccessKey(third)]) }
         #expect(try await store.accessKey(third.id) == nil)
         await expectKMSError(.notFound) {
-            try await store.commit([.createAccessKey(AccessKeyRecord(id: "AKIDNOUSER0000000001", userName: "carol", sealedSecret: [], createdAt: createdAt))])
+            _ = try await store.commit([.createAccessKey(AccessKeyRecord(id: "AKIDNOUSER0000000001", userName: "carol", sealedSecret: [], createdAt: createdAt))])
         }
 
         #expect(try await store.commit([.setAccessKeyStatus(id: accessKey.id, userName: "alice", .inactive)]))
         #expect(try await store.accessKey(accessKey.id)?.status == .inactive)
-        await expectKMSError(.notFound) { try await store.commit([.setAccessKeyStatus(id: accessKey.id, userName: "bob", .active)]) }
-        await expectKMSError(.notFound) { try await store.commit([.deleteAccessKey(id: accessKey.id, userName: "bob")]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.setAccessKeyStatus(id: accessKey.id, userName: "bob", .active)]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.deleteAccessKey(id: accessKey.id, userName: "bob")]) }
 
         // A user with access keys cannot go; deleting keys and user in one batch can.
-        await expectKMSError(.deleteConflict) { try await store.commit([.deleteUser("alice")]) }
+        await expectKMSError(.deleteConflict) { _ = try await store.commit([.deleteUser("alice")]) }
         #expect(try await store.user(named: "alice") != nil)
         #expect(try await store.commit([
             .deleteAccessKey(id: accessKey.id, userName: "alice"), .deleteAccessKey(id: second.id, userName: "alice"), .deleteUser("alice"),
         ]))
         #expect(try await store.accessKey(accessKey.id) == nil)
         #expect(try await store.user(named: "alice") == nil)
-        await expectKMSError(.notFound) { try await store.commit([.deleteUser("alice")]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.deleteUser("alice")]) }
         // Its tags went with it: a new alice starts bare.
         #expect(try await store.commit([.createUser(UserRecord(name: "alice", id: "AIDACONFORMANCE000003", createdAt: createdAt))]))
         #expect(try await store.user(named: "alice")?.tags == [])
@@ -299,7 +299,7 @@ public enum MetadataStoreConformance {
             tags: [ResourceTag(key: "k", value: "v")]
         )
         #expect(try await store.commit([.createRole(role), .createUser(UserRecord(name: "bob", id: "AIDACONFORMANCE000002", createdAt: createdAt))]))
-        await expectKMSError(.alreadyExists) { try await store.commit([.createRole(role)]) }
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.createRole(role)]) }
         #expect(try await store.role(named: "deployer") == role)
 
         let inline = InlinePolicy(name: "p", document: "{\"v\":1}")
@@ -307,23 +307,23 @@ public enum MetadataStoreConformance {
         #expect(try await store.commit([.putInlinePolicy(.user("bob"), InlinePolicy(name: "p", document: "{\"v\":2}"))]))
         #expect(try await store.inlinePolicies(of: .user("bob")) == [InlinePolicy(name: "p", document: "{\"v\":2}")])
         #expect(try await store.inlinePolicies(of: .role("deployer")) == [inline])
-        await expectKMSError(.notFound) { try await store.commit([.putInlinePolicy(.role("nobody"), inline)]) }
-        await expectKMSError(.notFound) { try await store.commit([.deleteInlinePolicy(.user("bob"), name: "q")]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.putInlinePolicy(.role("nobody"), inline)]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.deleteInlinePolicy(.user("bob"), name: "q")]) }
 
         let managed = ManagedPolicyRecord(
             arn: "arn:aws:iam::111122223333:policy/m", name: "m", id: "ANPACONFORMANCE000001", document: "{}", description: nil, createdAt: createdAt
         )
         #expect(try await store.commit([.createManagedPolicy(managed)]))
-        await expectKMSError(.alreadyExists) { try await store.commit([.createManagedPolicy(managed)]) }
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.createManagedPolicy(managed)]) }
         #expect(try await store.managedPolicy(managed.arn) == managed)
         #expect(try await store.commit([.attachPolicy(.user("bob"), arn: managed.arn), .attachPolicy(.user("bob"), arn: managed.arn)]))
         var attached = managed
         attached.attachmentCount = 1
         #expect(try await store.attachedPolicies(of: .user("bob")) == [attached])
         #expect(try await store.managedPolicy(managed.arn)?.attachmentCount == 1)
-        await expectKMSError(.notFound) { try await store.commit([.attachPolicy(.user("bob"), arn: managed.arn + "x")]) }
-        await expectKMSError(.deleteConflict) { try await store.commit([.deleteManagedPolicy(arn: managed.arn)]) }
-        await expectKMSError(.deleteConflict) { try await store.commit([.deleteUser("bob")]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.attachPolicy(.user("bob"), arn: managed.arn + "x")]) }
+        await expectKMSError(.deleteConflict) { _ = try await store.commit([.deleteManagedPolicy(arn: managed.arn)]) }
+        await expectKMSError(.deleteConflict) { _ = try await store.commit([.deleteUser("bob")]) }
 
         // An owner has at most ten attached policies.
         var attachments: [StoreWrite] = []
@@ -334,14 +334,14 @@ public enum MetadataStoreConformance {
                 .attachPolicy(.role("deployer"), arn: arn),
             ]
         }
-        await expectKMSError(.limitExceeded) { try await store.commit(attachments + [.attachPolicy(.role("deployer"), arn: managed.arn)]) }
+        await expectKMSError(.limitExceeded) { _ = try await store.commit(attachments + [.attachPolicy(.role("deployer"), arn: managed.arn)]) }
         #expect(try await store.attachedPolicies(of: .role("deployer")) == [])
         #expect(try await store.managedPolicy("arn:aws:iam::111122223333:policy/extra1") == nil)
 
-        await expectKMSError(.notFound) { try await store.commit([.detachPolicy(.role("deployer"), arn: managed.arn)]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.detachPolicy(.role("deployer"), arn: managed.arn)]) }
         #expect(try await store.commit([.detachPolicy(.user("bob"), arn: managed.arn), .deleteManagedPolicy(arn: managed.arn)]))
         #expect(try await store.managedPolicy(managed.arn) == nil)
-        await expectKMSError(.deleteConflict) { try await store.commit([.deleteRole("deployer")]) }
+        await expectKMSError(.deleteConflict) { _ = try await store.commit([.deleteRole("deployer")]) }
         #expect(try await store.commit([.deleteInlinePolicy(.role("deployer"), name: "p"), .deleteRole("deployer")]))
         #expect(try await store.role(named: "deployer") == nil)
     }
@@ -363,8 +363,8 @@ public enum MetadataStoreConformance {
         #expect(try await store.grant(token: "token-g2") == second)
         #expect(try await store.grant(token: "token-g") == nil)
         #expect(try await store.grants(retirableBy: "arn:aws:iam::111122223333:user/carol") == [first])
-        await expectKMSError(.notFound) { try await store.commit([.createGrant(grant("g3", retiring: nil, seconds: 2).withKey(.generate()))]) }
-        await expectKMSError(.notFound) { try await store.commit([.deleteGrant(keyID: keyRecord.id, grantID: "g9")]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.createGrant(grant("g3", retiring: nil, seconds: 2).withKey(.generate()))]) }
+        await expectKMSError(.notFound) { _ = try await store.commit([.deleteGrant(keyID: keyRecord.id, grantID: "g9")]) }
         #expect(try await store.commit([.deleteGrant(keyID: keyRecord.id, grantID: "g1")]))
         #expect(try await store.grants(for: keyRecord.id) == [second])
 

@@ -1,5 +1,5 @@
-public import Foundation
-public import KMSCore
+import Foundation
+import KMSCore
 import KMSPolicy
 
 /// IAM's response shapes and the checks its operations share.
@@ -73,7 +73,7 @@ enum IAMShapes {
 
     /// Checks a role's trust policy, a resource policy for `sts:AssumeRole`.
     static func validateTrustPolicy(_ document: String) throws(KMSError) {
-        guard document.unicodeScalars.count { !$0.properties.isWhitespace } <= 2048 else {
+        guard document.unicodeScalars.count(where: { !$0.properties.isWhitespace }) <= 2048 else {
             throw KMSError(.limitExceeded, "Cannot exceed quota for ACLSizePerRole: 2048")
         }
         do {

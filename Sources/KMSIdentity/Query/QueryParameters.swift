@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import KMSCore
 
 /// The parameters of one AWS Query protocol request: a form-encoded body
