@@ -3,7 +3,6 @@ public struct SigV4Credentials: Sendable {
     public let accessKeyID: String
     public let secretAccessKey: String
     /// Temporary-credential token, sent as `X-Amz-Security-Token` and signed.
-    /// Trent issues no session tokens, so its verifier rejects requests carrying one.
     public let sessionToken: String?
 
     public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {

@@ -41,13 +41,17 @@ struct RequestHandlerTests {
         var type: String? { json["__type"] as? String }
     }
 
-    func send(_ operation: String, _ body: String, signed: Bool = true, secret: String = Self.secret) async throws -> Reply {
+    func send(
+        _ operation: String, _ body: String, signed: Bool = true, secret: String = Self.secret,
+        as credentials: SigV4Credentials? = nil
+    ) async throws -> Reply {
         let bytes = Array(body.utf8)
         var wire = SigV4Request(method: "POST", path: "/", query: "", headers: [
             ("host", "kms.test"), ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "TrentService.\(operation)"),
         ])
         if signed {
-            let signer = SigV4Signer(credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: secret), region: "us-east-1", service: "kms")
+            let credentials = credentials ?? SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: secret)
+            let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "kms")
             wire = signer.sign(wire, body: bytes, date: env.clock.now)
         }
         var fields = HTTPFields()
@@ -98,6 +102,33 @@ struct RequestHandlerTests {
         #expect(s3.text.contains("Credential should be scoped to correct service: 'kms'"))
         let badSignature = try await sendQuery("Action=GetCallerIdentity", service: "sts", region: "eu-west-1")
         #expect(badSignature.status == .forbidden && badSignature.text.contains("<Code>SignatureDoesNotMatch</Code>"))
+    }
+
+    /// Temporary credentials authenticate until they expire, then answer ExpiredTokenException.
+    @Test func sessionCredentialsExpire() async throws {
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#
+        let role = try await sendQuery(
+            "Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=\(trust.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+            service: "iam"
+        )
+        #expect(role.status == .ok)
+        let assumed = try await sendQuery(
+            "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fr&RoleSessionName=session&DurationSeconds=900", service: "sts"
+        )
+        func element(_ name: String) throws -> String {
+            let text = assumed.text
+            let start = try #require(text.range(of: "<\(name)>")), end = try #require(text.range(of: "</\(name)>"))
+            return String(text[start.upperBound..<end.lowerBound])
+        }
+        let session = SigV4Credentials(
+            accessKeyID: try element("AccessKeyId"), secretAccessKey: try element("SecretAccessKey"), sessionToken: try element("SessionToken")
+        )
+        // Authenticated: the role has no policy, so the answer is a denial, not an authentication failure.
+        #expect(try await send("ListKeys", "{}", as: session).type == "AccessDeniedException")
+        env.clock.advance(days: 901.0 / 86_400)
+        let expired = try await send("ListKeys", "{}", as: session)
+        #expect(expired.status == .badRequest)
+        #expect(expired.type == "ExpiredTokenException")
     }
 
     @Test func signedEncryptAndDecrypt() async throws {
