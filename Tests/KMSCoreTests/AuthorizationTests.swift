@@ -146,6 +146,30 @@ struct AuthorizationTests {
         }
     }
 
+    /// A grantee allowed CreateGrant by a grant passes on no more than that grant holds.
+    @Test func aGrantCannotBeWidenedByItsGrantee() async throws {
+        let keyID = try await key()
+        let mia = try await user("mia")
+        let miaARN = "arn:aws:iam::\(Self.account):user/mia"
+        _ = try await env.call(CreateGrant.self, #"""
+            {"KeyId":"\#(keyID)","GranteePrincipal":"\#(miaARN)","Operations":["CreateGrant","Encrypt"],
+             "Constraints":{"EncryptionContextSubset":{"purpose":"backup"}}}
+            """#)
+        let narrower = #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(miaARN)","Operations":["Encrypt"],"Constraints":{"EncryptionContextSubset":{"purpose":"backup"}}}"#
+        _ = try await env.call(CreateGrant.self, narrower, as: mia)
+        let wider = #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(miaARN)","Operations":["Decrypt"],"Constraints":{"EncryptionContextSubset":{"purpose":"backup"}}}"#
+        await expectDenied("does not hold every requested operation under the same constraints") {
+            _ = try await env.call(CreateGrant.self, wider, as: mia)
+        }
+        let unconstrained = #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(miaARN)","Operations":["Encrypt"]}"#
+        await expectDenied("does not hold every requested operation under the same constraints") {
+            _ = try await env.call(CreateGrant.self, unconstrained, as: mia)
+        }
+        #expect(try await env.store.grants(for: try #require(KeyID(keyID))).count == 2)
+        // Root's policies allow any grant.
+        _ = try await env.call(CreateGrant.self, wider)
+    }
+
     @Test func aGrantToARoleCoversItsSessions() async throws {
         let keyID = try await key()
         let role = RoleRecord(name: "worker", id: "AROAWORKER", trustPolicy: "{}", description: nil, maxSessionDuration: 3600, createdAt: env.clock.now)

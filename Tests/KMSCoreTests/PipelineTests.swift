@@ -116,9 +116,10 @@ struct PipelineTests {
             // The second question is the lockout check: may the caller still put a policy under the new one?
             ("PutKeyPolicy", { _ = try await env.call(PutKeyPolicy.self, #"{"KeyId":"\#(keyID)","Policy":"\#(policy)"}"#) },
              ["kms:PutKeyPolicy \(key)", "kms:PutKeyPolicy \(key)"]),
+            // The second question: do policies alone allow it, or only a grant, which then bounds what may be granted?
             ("CreateGrant", {
                 _ = try await env.call(CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","Operations":["Decrypt"]}"#)
-            }, ["kms:CreateGrant \(key)"]),
+            }, ["kms:CreateGrant \(key)", "kms:CreateGrant \(key)"]),
             ("ListGrants", { _ = try await env.call(ListGrants.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListGrants \(key)"]),
             ("ListRetirableGrants", { _ = try await env.call(ListRetirableGrants.self, #"{"RetiringPrincipal":"\#(root)"}"#) },
              ["kms:ListRetirableGrants *"]),

@@ -23,6 +23,9 @@ public struct AuthorizationRequest: Sendable {
     /// by an alias: apart from `conditions`, so the data plane builds no dictionary.
     public var encryptionAlgorithm: String?
     public var requestAlias: String?
+    /// False to ask whether policies alone allow the action: CreateGrant asks,
+    /// because a grant may only pass on what it holds itself.
+    public var considersGrants = true
 
     public init(
         action: KMSAction, resource: String, key: ResolvedKey? = nil, resourcePolicy: String? = nil, context: RequestContext, conditions: [String: [String]] = [:],

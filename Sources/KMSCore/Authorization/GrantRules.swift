@@ -11,6 +11,13 @@ enum GrantRules {
         "GenerateMac", "VerifyMac", "DeriveSharedSecret",
     ]
 
+    /// The operations that take an encryption context: the only ones a grant's
+    /// constraints apply to, as AWS documents (not CreateGrant, DescribeKey, RetireGrant…).
+    static let operationsWithEncryptionContext: Set<Substring> = [
+        "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+    ]
+
     /// `^[a-zA-Z0-9:/_-]+$`, as code point ranges.
     static let nameCharacters: [ClosedRange<UInt32>] = [0x30...0x3A, 0x41...0x5A, 0x61...0x7A, 0x2F...0x2F, 0x5F...0x5F, 0x2D...0x2D]
 

@@ -61,7 +61,7 @@ public final class PolicyAuthorizer: Authorizer {
         case .allow(.account) where identityAllows: return
         case .allow(.account), .notApplicable: break
         }
-        if let key = request.key, try await grantAllows(request, key: key) { return }
+        if request.considersGrants, let key = request.key, try await grantAllows(request, key: key) { return }
         if case .allow(.account) = resourceResult {
             throw Self.denied(request, "because no identity-based policy allows the \(request.action) action")
         }
@@ -73,11 +73,12 @@ public final class PolicyAuthorizer: Authorizer {
     private func grantAllows(_ request: AuthorizationRequest, key: ResolvedKey) async throws(KMSError) -> Bool {
         let operation = request.action.description.dropFirst("kms:".count)
         let principal = request.context.principal
+        let constrained = GrantRules.operationsWithEncryptionContext.contains(operation)
         let grants = try await KMSError.fromBackend { try await store.grants(for: key.record.id) }
         return grants.contains { grant in
             (grant.granteePrincipal == principal.arn || grant.granteePrincipal == principal.session?.roleARN)
                 && grant.operations.contains { $0 == operation }
-                && GrantRules.admits(grant.constraints, request.encryptionContext)
+                && (!constrained || GrantRules.admits(grant.constraints, request.encryptionContext))
         }
     }
 

@@ -56,6 +56,7 @@ public enum CreateGrant: KMSOperation {
             GrantConstraints(EncryptionContextEquals: $0.EncryptionContextEquals, EncryptionContextSubset: $0.EncryptionContextSubset)
         }
         let operations = Array(Set(request.Operations)).sorted()
+        try await requireGrantableByCaller(operations, constraints, on: key, in: context)
         // A named grant is idempotent: the same name and parameters give the same grant.
         if let name = request.Name {
             let existing = try await env.storage { try await $0.grants(for: key.record.id) }
@@ -72,5 +73,32 @@ public enum CreateGrant: KMSOperation {
             constraints: constraints, issuingAccount: env.accountID, createdAt: env.now()
         )
         return Outcome(CreateGrantResponse(GrantToken: grant.token, GrantId: grant.id), writes: [.createGrant(grant)])
+    }
+
+    /// A caller allowed kms:CreateGrant only through a grant may pass on no
+    /// more than that grant holds: a subset of its operations, under its
+    /// constraints. Otherwise a grantee could grant itself anything.
+    private static func requireGrantableByCaller(
+        _ operations: [String], _ constraints: GrantConstraints?, on key: ResolvedKey, in context: OperationContext
+    ) async throws(KMSError) {
+        var byPolicy = AuthorizationRequest(action: action, resource: key.arn, key: key, context: context.request)
+        byPolicy.considersGrants = false
+        do {
+            try await context.authorizer.authorize(byPolicy)
+            return
+        } catch where error.code == .accessDenied {}
+        let caller = context.request.principal
+        let grants = try await context.environment.storage { try await $0.grants(for: key.record.id) }
+        let covered = grants.contains { grant in
+            (grant.granteePrincipal == caller.arn || grant.granteePrincipal == caller.session?.roleARN)
+                && grant.operations.contains("CreateGrant") && Set(operations).isSubset(of: grant.operations)
+                && (grant.constraints == nil || grant.constraints == constraints)
+        }
+        guard covered else {
+            throw KMSError(
+                .accessDenied,
+                "User: \(caller.arn) is not authorized to perform: kms:CreateGrant on resource: \(key.arn) because the grant that allows it does not hold every requested operation under the same constraints"
+            )
+        }
     }
 }
