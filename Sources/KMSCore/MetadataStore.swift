@@ -65,8 +65,8 @@ public enum StoreWrite: Sendable, Hashable {
     /// A new key with its first version and its tags; `.alreadyExists` if the ID is taken.
     case createKey(KeyRecord, firstVersion: StoredKeyVersion)
     /// Replaces a key's mutable fields (state, description, deletion schedule,
-    /// current version), but only if it is still at `record.revision`: a
-    /// compare-and-swap. The stored revision then advances by one.
+    /// current version, policy, tags), but only if it is still at
+    /// `record.revision`: a compare-and-swap. The stored revision then advances by one.
     case updateKey(KeyRecord)
     /// A further version of an existing key; `.alreadyExists` if that version
     /// exists. Paired with an `updateKey` that makes it current.

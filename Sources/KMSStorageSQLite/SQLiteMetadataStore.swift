@@ -147,12 +147,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 throw KMSError(.alreadyExists, "Key \(record.id) already exists.")
             }
             try insertVersion(firstVersion, db)
-            for (position, tag) in record.tags.enumerated() {
-                try db.run(
-                    "INSERT INTO key_tags (key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?)",
-                    [.text(record.id.description), .integer(Int64(position)), .text(tag.key), .text(tag.value)]
-                )
-            }
+            try replaceTags(of: record, db)
         case .updateKey(let record):
             try db.run(
                 """
@@ -168,6 +163,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 ]
             )
             guard db.changes == 1 else { throw ConditionFailed() }
+            try replaceTags(of: record, db)
         case .addKeyVersion(let version):
             try insertVersion(version, db)
         case .destroyKey(let id, let dueBy):
@@ -208,6 +204,17 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         case .deleteGrant(let keyID, let grantID):
             try db.run("DELETE FROM grants WHERE key_id = ? AND id = ?", [.text(keyID.description), .text(grantID)])
             guard db.changes == 1 else { throw KMSError(.notFound, "Grant ID \(grantID) not found for key \(keyID).") }
+        }
+    }
+
+    /// A key's tags, in order, as the record now has them.
+    private static func replaceTags(of record: KeyRecord, _ db: Connection) throws {
+        try db.run("DELETE FROM key_tags WHERE key_id = ?", [.text(record.id.description)])
+        for (position, tag) in record.tags.enumerated() {
+            try db.run(
+                "INSERT INTO key_tags (key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+                [.text(record.id.description), .integer(Int64(position)), .text(tag.key), .text(tag.value)]
+            )
         }
     }
 

@@ -16,7 +16,7 @@ public enum MetadataStoreConformance {
     public static let checks: [Check] = [
         Check(name: "a created key reads back whole, NULs and all", run: createdKeyReadsBackWhole),
         Check(name: "a taken key ID is alreadyExists and the batch keeps nothing", run: takenKeyIDKeepsNothing),
-        Check(name: "updateKey is a compare-and-swap on the revision", run: updateKeyIsCompareAndSwap),
+        Check(name: "updateKey is a compare-and-swap on the revision and replaces every mutable field", run: updateKeyIsCompareAndSwap),
         Check(name: "a failed condition rolls back the whole batch", run: failedConditionRollsBackTheBatch),
         Check(name: "a state change and its audit record commit together", run: stateChangeAndAuditRecordCommitTogether),
         Check(name: "a new version and the current-version bump commit together", run: newVersionAndBumpCommitTogether),
@@ -114,6 +114,20 @@ public enum MetadataStoreConformance {
         var missing = key()
         missing.description = "never created"
         #expect(try await store.commit([.updateKey(missing)]) == false)
+
+        // Every mutable field goes with the swap, tags in their new order.
+        var changed = stored
+        changed.description = "changed"
+        changed.policy = "{\"v\":2}"
+        changed.tags = [ResourceTag(key: "b", value: "2"), ResourceTag(key: "a", value: "1")]
+        #expect(try await store.commit([.updateKey(changed)]))
+        let reread = try #require(try await store.key(read.id))
+        #expect(reread.description == "changed" && reread.policy == "{\"v\":2}")
+        #expect(reread.tags == changed.tags)
+        var untagged = reread
+        untagged.tags = []
+        #expect(try await store.commit([.updateKey(untagged)]))
+        #expect(try await store.key(read.id)?.tags == [])
     }
 
     static func failedConditionRollsBackTheBatch(_ store: any MetadataStore) async throws {

@@ -36,6 +36,39 @@ struct OperationTests {
         }
     }
 
+    /// TagResource adds and replaces, keeping first-arrival order; UntagResource
+    /// removes; ListResourceTags pages; a key holds at most 50 tags.
+    @Test func tagsAreAddedReplacedRemovedAndListed() async throws {
+        let keyID = try await env.call(CreateKey.self, #"{"Tags":[{"TagKey":"team","TagValue":"blue"}]}"#).KeyMetadata.KeyId
+        _ = try await env.call(TagResource.self, #"{"KeyId":"\#(keyID)","Tags":[{"TagKey":"env","TagValue":"prod"},{"TagKey":"team","TagValue":"red"}]}"#)
+        func listed(_ extra: String = "") async throws -> ListResourceTagsResponse {
+            try await env.call(ListResourceTags.self, #"{"KeyId":"\#(keyID)"\#(extra)}"#)
+        }
+        #expect(try await listed().Tags == [Tag(TagKey: "team", TagValue: "red"), Tag(TagKey: "env", TagValue: "prod")])
+        let first = try await listed(#","Limit":1"#)
+        #expect(first.Tags.map(\.TagKey) == ["team"] && first.Truncated && first.NextMarker == "team")
+        let second = try await listed(#","Limit":1,"Marker":"team""#)
+        #expect(second.Tags.map(\.TagKey) == ["env"] && !second.Truncated && second.NextMarker == nil)
+
+        _ = try await env.call(UntagResource.self, #"{"KeyId":"\#(keyID)","TagKeys":["team","absent"]}"#)
+        #expect(try await listed().Tags == [Tag(TagKey: "env", TagValue: "prod")])
+
+        let fortyNine = (1...49).map { #"{"TagKey":"t\#($0)","TagValue":""}"# }.joined(separator: ",")
+        _ = try await env.call(TagResource.self, #"{"KeyId":"\#(keyID)","Tags":[\#(fortyNine)]}"#)
+        await #expect(throws: KMSError(.tag, "")) {
+            _ = try await env.call(TagResource.self, #"{"KeyId":"\#(keyID)","Tags":[{"TagKey":"one-too-many","TagValue":""}]}"#)
+        }
+        await #expect(throws: KMSError(.tag, "")) {
+            _ = try await env.call(TagResource.self, #"{"KeyId":"\#(keyID)","Tags":[{"TagKey":"aws:reserved","TagValue":""}]}"#)
+        }
+        #expect(try await listed(#","Limit":1000"#).Tags.count == 50)
+
+        _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
+        await #expect(throws: KMSError(.invalidState, "")) {
+            _ = try await env.call(TagResource.self, #"{"KeyId":"\#(keyID)","Tags":[{"TagKey":"t1","TagValue":"x"}]}"#)
+        }
+    }
+
     @Test func decryptWithAnotherKeyIDIsIncorrectKey() async throws {
         let first = try await createKey()
         let second = try await createKey()

@@ -112,6 +112,11 @@ struct PipelineTests {
             ("CancelKeyDeletion", { _ = try await env.call(CancelKeyDeletion.self, #"{"KeyId":"\#(keyID)"}"#) },
              ["kms:CancelKeyDeletion \(key)"]),
             ("GetKeyPolicy", { _ = try await env.call(GetKeyPolicy.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:GetKeyPolicy \(key)"]),
+            ("TagResource", { _ = try await env.call(TagResource.self, #"{"KeyId":"\#(keyID)","Tags":[{"TagKey":"a","TagValue":"b"}]}"#) },
+             ["kms:TagResource \(key)"]),
+            ("UntagResource", { _ = try await env.call(UntagResource.self, #"{"KeyId":"\#(keyID)","TagKeys":["a"]}"#) },
+             ["kms:UntagResource \(key)"]),
+            ("ListResourceTags", { _ = try await env.call(ListResourceTags.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListResourceTags \(key)"]),
             ("ListKeyPolicies", { _ = try await env.call(ListKeyPolicies.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListKeyPolicies \(key)"]),
             // The second question is the lockout check: may the caller still put a policy under the new one?
             ("PutKeyPolicy", { _ = try await env.call(PutKeyPolicy.self, #"{"KeyId":"\#(keyID)","Policy":"\#(policy)"}"#) },

@@ -138,13 +138,13 @@ def test_body_shorter_than_content_length_does_not_hang_server(server):
     "call",
     [
         lambda kms, k: kms.sign(KeyId=k, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256"),
-        lambda kms, k: kms.tag_resource(KeyId=k, Tags=[{"TagKey": "a", "TagValue": "b"}]),
+        lambda kms, k: kms.get_key_rotation_status(KeyId=k),
         lambda kms, k: kms.enable_key_rotation(KeyId=k),
         lambda kms, k: kms.generate_data_key_pair(KeyId=k, KeyPairSpec="RSA_2048"),
     ],
     ids=[
         "Sign",
-        "TagResource",
+        "GetKeyRotationStatus",
         "EnableKeyRotation",
         "GenerateDataKeyPair",
     ],

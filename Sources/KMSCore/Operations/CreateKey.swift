@@ -4,7 +4,6 @@ public import KMSProtocol
 
 public enum CreateKey: KMSOperation {
     public static let name = OperationName.CreateKey
-    static let maximumTags = 50
 
     public static let action = KMSAction("kms:CreateKey")
     public static let readOnly = false
@@ -21,7 +20,7 @@ public enum CreateKey: KMSOperation {
             throw KMSError.unsupported("Multi-Region keys are not supported by Trent yet.")
         }
         try Validate.length(request.Description ?? "", field: "description", in: 0...8192)
-        _ = try validateTags(request.Tags ?? [])
+        _ = try KeyTags.validate(request.Tags ?? [])
     }
 
     public static func conditions(_ request: CreateKeyRequest) -> [String: [String]] {
@@ -32,10 +31,7 @@ public enum CreateKey: KMSOperation {
             "kms:MultiRegion": [request.MultiRegion == true ? "true" : "false"],
             "kms:BypassPolicyLockoutSafetyCheck": [request.BypassPolicyLockoutSafetyCheck == true ? "true" : "false"],
         ]
-        if let tags = request.Tags, !tags.isEmpty {
-            conditions["aws:TagKeys"] = tags.map(\.TagKey)
-            for tag in tags { conditions["aws:RequestTag/\(tag.TagKey)"] = [tag.TagValue] }
-        }
+        if let tags = request.Tags, !tags.isEmpty { conditions.merge(KeyTags.conditions(tags)) { _, new in new } }
         return conditions
     }
 
@@ -49,9 +45,7 @@ public enum CreateKey: KMSOperation {
             "bypassPolicyLockoutSafetyCheck": request.BypassPolicyLockoutSafetyCheck.map(AuditValue.bool),
             "customKeyStoreId": request.CustomKeyStoreId.map(AuditValue.string),
             "multiRegion": request.MultiRegion.map(AuditValue.bool),
-            "tags": request.Tags.map { tags in
-                .list(tags.map { .fields(["tagKey": .string($0.TagKey), "tagValue": .string($0.TagValue)]) })
-            },
+            "tags": request.Tags.map(KeyTags.audit),
         ]
     }
 
@@ -78,7 +72,7 @@ public enum CreateKey: KMSOperation {
         let record = KeyRecord(
             id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage),
             origin: .awsKMS, state: .enabled, policy: request.Policy ?? defaultPolicy(accountID: env.accountID),
-            currentVersion: 1, tags: try validateTags(request.Tags ?? [])
+            currentVersion: 1, tags: try KeyTags.validate(request.Tags ?? [])
         )
         return Outcome(CreateKeyResponse(KeyMetadata: record.metadata(in: env)), writes: [.createKey(record, firstVersion: firstVersion)])
     }
@@ -120,23 +114,5 @@ public enum CreateKey: KMSOperation {
 
     static func defaultPolicy(accountID: String) -> String {
         #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(accountID):root"},"Action":"kms:*","Resource":"*"}]}"#
-    }
-
-    private static func validateTags(_ tags: [Tag]) throws(KMSError) -> [ResourceTag] {
-        guard tags.count <= maximumTags else {
-            throw KMSError(.tag, "A key can have at most \(maximumTags) tags.")
-        }
-        var seen = Set<String>()
-        for tag in tags {
-            try Validate.length(tag.TagKey, field: "tags.member.tagKey", in: 1...128)
-            try Validate.length(tag.TagValue, field: "tags.member.tagValue", in: 0...256)
-            if tag.TagKey.lowercased().hasPrefix("aws:") {
-                throw KMSError(.tag, "Tag keys beginning with 'aws:' are reserved.")
-            }
-            guard seen.insert(tag.TagKey).inserted else {
-                throw KMSError(.tag, "Duplicate tag key '\(tag.TagKey)'.")
-            }
-        }
-        return tags.map { ResourceTag(key: $0.TagKey, value: $0.TagValue) }
     }
 }

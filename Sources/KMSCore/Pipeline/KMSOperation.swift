@@ -104,7 +104,7 @@ public enum KMSOperations {
         let all: [any KMSOperation.Type] = [
             CreateKey.self, DescribeKey.self, ListKeys.self, EnableKey.self, DisableKey.self,
             ScheduleKeyDeletion.self, CancelKeyDeletion.self, UpdateKeyDescription.self,
-            GetKeyPolicy.self, PutKeyPolicy.self, ListKeyPolicies.self,
+            GetKeyPolicy.self, PutKeyPolicy.self, ListKeyPolicies.self, TagResource.self, UntagResource.self, ListResourceTags.self,
             CreateGrant.self, ListGrants.self, ListRetirableGrants.self, RetireGrant.self, RevokeGrant.self,
             CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,

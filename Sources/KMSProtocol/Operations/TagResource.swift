@@ -1,0 +1,4 @@
+public struct TagResourceRequest: Codable, Sendable {
+    public var KeyId: String
+    public var Tags: [Tag]
+}
