@@ -174,6 +174,9 @@ public final class CachingMetadataStore: MetadataStore {
         try await base.keysPendingDeletion(dueBy: date)
     }
 
+    public func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] { try await base.keyVersions(of: id) }
+    public func keysDueForRotation(by date: Date) async throws -> [KeyID] { try await base.keysDueForRotation(by: date) }
+
     public func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
         try await base.listAliases(for: keyID, after: marker, limit: limit)
     }

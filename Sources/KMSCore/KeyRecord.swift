@@ -23,6 +23,9 @@ public struct KeyRecord: Sendable, Hashable {
     public var policy: String
     public var currentVersion: UInt32
     public var tags: [ResourceTag]
+    /// Automatic rotation: its period, nil while disabled, and when it next runs.
+    public var rotationPeriodInDays: Int?
+    public var nextRotationDate: Date?
     /// Bumped by every stored change; a write names the revision it was
     /// derived from, so two concurrent read-modify-writes cannot both win.
     public var revision: Int64
@@ -45,6 +48,8 @@ public struct KeyRecord: Sendable, Hashable {
         self.currentVersion = currentVersion
         self.tags = tags
         self.revision = revision
+        self.rotationPeriodInDays = nil
+        self.nextRotationDate = nil
     }
 }
 
@@ -67,14 +72,25 @@ public struct StoredKeyVersion: Sendable, Hashable {
     public var wrappingFormat: WrappingFormat
     public var material: [UInt8]
     public var createdAt: Date
-    public init(keyID: KeyID, version: UInt32, keySpec: KeySpec, wrappingFormat: WrappingFormat, material: [UInt8], createdAt: Date) {
+    /// How this version came to be: nil for a key's first, else the rotation that made it.
+    public var rotationType: RotationType?
+    public init(
+        keyID: KeyID, version: UInt32, keySpec: KeySpec, wrappingFormat: WrappingFormat, material: [UInt8], createdAt: Date,
+        rotationType: RotationType? = nil
+    ) {
         self.keyID = keyID
         self.version = version
         self.keySpec = keySpec
         self.wrappingFormat = wrappingFormat
         self.material = material
         self.createdAt = createdAt
+        self.rotationType = rotationType
     }
+}
+
+public enum RotationType: String, Sendable, Hashable {
+    case automatic = "AUTOMATIC"
+    case onDemand = "ON_DEMAND"
 }
 
 public struct AliasRecord: Sendable, Hashable {

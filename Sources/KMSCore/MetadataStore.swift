@@ -17,6 +17,10 @@ public protocol MetadataStore: Sendable {
     /// Key IDs in ascending order, strictly after `marker`, in one query whatever the page size.
     func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyID]
     func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID]
+    /// Every version of a key, oldest first.
+    func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion]
+    /// Enabled keys whose automatic rotation is due by `date`, soonest first.
+    func keysDueForRotation(by date: Date) async throws -> [KeyID]
 
     // MARK: aliases
     func alias(named name: String) async throws -> AliasRecord?

@@ -63,12 +63,13 @@ public enum TrentServer {
             pipeline: pipeline, queries: queries, identityGeneration: { store.identityGeneration }, host: configuration.host,
             port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime, logger: logger
         )
-        let deletions = KeyDeletionService(
-            sweep: KeyDeletionSweep(environment: environment), interval: configuration.deletionSweepInterval, logger: logger
+        let maintenance = KeyMaintenanceService(
+            deletions: KeyDeletionSweep(environment: environment), rotations: KeyRotationSweep(environment: environment),
+            interval: configuration.deletionSweepInterval, logger: logger
         )
         // Shut down in reverse: the application stops taking requests first, the store last.
         let group = ServiceGroup(configuration: .init(
-            services: [directory.store, deletions, application],
+            services: [directory.store, maintenance, application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

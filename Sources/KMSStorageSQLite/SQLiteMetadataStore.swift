@@ -45,7 +45,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         return try db.query(
             """
             SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
-                   policy, current_version, revision
+                   policy, current_version, revision, rotation_period_days, next_rotation_date
             FROM keys WHERE id = ?
             """,
             [.text(id.description)]
@@ -53,13 +53,16 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             guard let spec = KeySpec(rawValue: row.text(2)), let usage = KeyUsage(rawValue: row.text(3)),
                   let origin = KeyOrigin(rawValue: row.text(4)), let state = KeyState(rawValue: row.text(5))
             else { throw SQLiteError(code: -1, message: "key \(id) has an unknown spec, usage, origin or state") }
-            return KeyRecord(
+            var record = KeyRecord(
                 id: id, createdAt: Date(timeIntervalSince1970: row.double(0)), description: row.text(1), keySpec: spec,
                 keyUsage: usage, origin: origin, state: state,
                 deletionDate: row.isNull(6) ? nil : Date(timeIntervalSince1970: row.double(6)),
                 pendingWindowInDays: row.isNull(7) ? nil : Int(row.int(7)), policy: row.text(8),
                 currentVersion: UInt32(row.int(9)), tags: tags, revision: row.int(10)
             )
+            record.rotationPeriodInDays = row.isNull(11) ? nil : Int(row.int(11))
+            record.nextRotationDate = row.isNull(12) ? nil : Date(timeIntervalSince1970: row.double(12))
+            return record
         }.first
     }
 
@@ -67,17 +70,42 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         try await blocking { [database] in
             try database.read { db in
                 try db.query(
-                    "SELECT key_spec, wrapping_format, wrapped_material, created_at FROM key_versions WHERE key_id = ? AND version = ?",
-                    [.text(id.description), .integer(Int64(version))]
-                ) { (row) throws(SQLiteError) in
-                    guard let spec = KeySpec(rawValue: row.text(0)), let format = WrappingFormat(rawValue: Int(row.int(1))) else {
-                        throw SQLiteError(code: -1, message: "version \(version) of key \(id) has an unknown spec or wrapping format")
-                    }
-                    return StoredKeyVersion(
-                        keyID: id, version: version, keySpec: spec, wrappingFormat: format, material: row.blob(2),
-                        createdAt: Date(timeIntervalSince1970: row.double(3))
-                    )
-                }.first
+                    "SELECT \(Self.versionColumns) FROM key_versions WHERE key_id = ? AND version = ?",
+                    [.text(id.description), .integer(Int64(version))], row: Self.versionRow
+                ).first
+            }
+        }
+    }
+
+    public func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query(
+                    "SELECT \(Self.versionColumns) FROM key_versions WHERE key_id = ? ORDER BY version", [.text(id.description)], row: Self.versionRow
+                )
+            }
+        }
+    }
+
+    private static let versionColumns = "key_id, version, key_spec, wrapping_format, wrapped_material, created_at, rotation_type"
+
+    private static func versionRow(_ row: SQLiteRow) throws(SQLiteError) -> StoredKeyVersion {
+        guard let id = KeyID(row.text(0)), let spec = KeySpec(rawValue: row.text(2)), let format = WrappingFormat(rawValue: Int(row.int(3))) else {
+            throw SQLiteError(code: -1, message: "version \(row.int(1)) of key \(row.text(0)) has an unknown key, spec or wrapping format")
+        }
+        return StoredKeyVersion(
+            keyID: id, version: UInt32(row.int(1)), keySpec: spec, wrappingFormat: format, material: row.blob(4),
+            createdAt: Date(timeIntervalSince1970: row.double(5)), rotationType: row.isNull(6) ? nil : RotationType(rawValue: row.text(6))
+        )
+    }
+
+    public func keysDueForRotation(by date: Date) async throws -> [KeyID] {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query(
+                    "SELECT id FROM keys WHERE next_rotation_date <= ? AND state = 'Enabled' ORDER BY next_rotation_date",
+                    [.real(date.timeIntervalSince1970)]
+                ) { row in KeyID(row.text(0)) }.compactMap { $0 }
             }
         }
     }
@@ -152,14 +180,17 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             try db.run(
                 """
                 UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?,
-                                policy = ?, revision = revision + 1
+                                policy = ?, rotation_period_days = ?, next_rotation_date = ?, revision = revision + 1
                 WHERE id = ? AND revision = ?
                 """,
                 [
                     .text(record.description), .text(record.state.rawValue),
                     record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
                     record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null,
-                    .integer(Int64(record.currentVersion)), .text(record.policy), .text(record.id.description), .integer(record.revision),
+                    .integer(Int64(record.currentVersion)), .text(record.policy),
+                    record.rotationPeriodInDays.map { .integer(Int64($0)) } ?? .null,
+                    record.nextRotationDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+                    .text(record.id.description), .integer(record.revision),
                 ]
             )
             guard db.changes == 1 else { throw ConditionFailed() }
@@ -222,11 +253,12 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         do {
             try db.run(
                 """
-                INSERT INTO key_versions (key_id, version, key_spec, wrapping_format, wrapped_material, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO key_versions (key_id, version, key_spec, wrapping_format, wrapped_material, created_at, rotation_type)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.text(version.keyID.description), .integer(Int64(version.version)), .text(version.keySpec.rawValue),
-                 .integer(Int64(version.wrappingFormat.rawValue)), .blob(version.material), .real(version.createdAt.timeIntervalSince1970)]
+                 .integer(Int64(version.wrappingFormat.rawValue)), .blob(version.material), .real(version.createdAt.timeIntervalSince1970),
+                 version.rotationType.map { .text($0.rawValue) } ?? .null]
             )
         } catch {
             // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.

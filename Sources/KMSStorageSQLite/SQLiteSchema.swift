@@ -120,6 +120,13 @@ enum SQLiteSchema {
         CREATE INDEX grants_by_key ON grants (key_id, created_at);
         CREATE INDEX grants_by_retiring ON grants (retiring, created_at);
         """,
+        // Rotation: a key's automatic schedule, and how each later version came to be.
+        """
+        ALTER TABLE keys ADD COLUMN rotation_period_days INTEGER;
+        ALTER TABLE keys ADD COLUMN next_rotation_date REAL;
+        CREATE INDEX keys_due_for_rotation ON keys (next_rotation_date) WHERE next_rotation_date IS NOT NULL;
+        ALTER TABLE key_versions ADD COLUMN rotation_type TEXT;
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

@@ -136,6 +136,8 @@ struct CachingMetadataStoreTests {
         func keyVersion(_ id: KeyID, version: UInt32) async throws -> StoredKeyVersion? { try await base.keyVersion(id, version: version) }
         func listKeys(after marker: KeyID?, limit: Int) async throws -> [KeyID] { try await base.listKeys(after: marker, limit: limit) }
         func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] { try await base.keysPendingDeletion(dueBy: date) }
+        func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] { try await base.keyVersions(of: id) }
+        func keysDueForRotation(by date: Date) async throws -> [KeyID] { try await base.keysDueForRotation(by: date) }
         func alias(named name: String) async throws -> AliasRecord? { try await base.alias(named: name) }
         func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
             try await base.listAliases(for: keyID, after: marker, limit: limit)

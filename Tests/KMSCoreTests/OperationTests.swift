@@ -69,6 +69,48 @@ struct OperationTests {
         }
     }
 
+    /// On-demand rotation makes new material current at once; every earlier
+    /// ciphertext still decrypts, ReEncrypt moves one to the newest version,
+    /// and a key rotates on demand at most 25 times.
+    @Test func rotationKeepsOldVersionsAndUsesTheNewest() async throws {
+        let keyID = try await createKey()
+        func encrypt() async throws -> Data {
+            try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#).CiphertextBlob
+        }
+        func version(_ blob: Data) throws -> UInt32 { try CiphertextBlob(parsing: blob).keyVersion }
+        var blobs = [try await encrypt()]
+        for _ in 1...3 {
+            _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(keyID)"}"#)
+            blobs.append(try await encrypt())
+        }
+        #expect(try blobs.map(version) == [1, 2, 3, 4])
+        for blob in blobs {
+            #expect(try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob.base64EncodedString())"}"#).Plaintext == Data("hi".utf8))
+        }
+        let moved = try await env.call(ReEncrypt.self, #"{"CiphertextBlob":"\#(blobs[0].base64EncodedString())","DestinationKeyId":"\#(keyID)"}"#)
+        #expect(try version(moved.CiphertextBlob) == 4)
+
+        let listed = try await env.call(ListKeyRotations.self, #"{"KeyId":"\#(keyID)","IncludeKeyMaterial":"ALL_KEY_MATERIAL","Limit":2}"#)
+        #expect(listed.Rotations.map(\.RotationType) == [nil, "ON_DEMAND"] && listed.Truncated)
+        let rest = try await env.call(ListKeyRotations.self, #"{"KeyId":"\#(keyID)","IncludeKeyMaterial":"ALL_KEY_MATERIAL","Marker":"\#(listed.NextMarker!)"}"#)
+        #expect(rest.Rotations.map(\.KeyMaterialState) == ["NON_CURRENT", "CURRENT"] && !rest.Truncated)
+        #expect(Set((listed.Rotations + rest.Rotations).map(\.KeyMaterialId)).count == 4)
+
+        for _ in 4...25 { _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(keyID)"}"#) }
+        await #expect(throws: KMSError(.limitExceeded, "")) { _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(keyID)"}"#) }
+        // Automatic rotations do not count against it, and disabling stops the schedule.
+        _ = try await env.call(EnableKeyRotation.self, #"{"KeyId":"\#(keyID)"}"#)
+        #expect(try await env.call(GetKeyRotationStatus.self, #"{"KeyId":"\#(keyID)"}"#).RotationPeriodInDays == 365)
+        _ = try await env.call(DisableKeyRotation.self, #"{"KeyId":"\#(keyID)"}"#)
+        let status = try await env.call(GetKeyRotationStatus.self, #"{"KeyId":"\#(keyID)"}"#)
+        #expect(!status.KeyRotationEnabled && status.NextRotationDate == nil)
+        await #expect(throws: KMSError(.validation, "")) {
+            _ = try await env.call(EnableKeyRotation.self, #"{"KeyId":"\#(keyID)","RotationPeriodInDays":89}"#)
+        }
+        _ = try await env.call(DisableKey.self, #"{"KeyId":"\#(keyID)"}"#)
+        await #expect(throws: KMSError(.disabled, "")) { _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(keyID)"}"#) }
+    }
+
     @Test func decryptWithAnotherKeyIDIsIncorrectKey() async throws {
         let first = try await createKey()
         let second = try await createKey()

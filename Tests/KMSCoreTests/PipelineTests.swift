@@ -117,6 +117,13 @@ struct PipelineTests {
             ("UntagResource", { _ = try await env.call(UntagResource.self, #"{"KeyId":"\#(keyID)","TagKeys":["a"]}"#) },
              ["kms:UntagResource \(key)"]),
             ("ListResourceTags", { _ = try await env.call(ListResourceTags.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListResourceTags \(key)"]),
+            // On the other key: CancelKeyDeletion above leaves this one disabled.
+            ("EnableKeyRotation", { _ = try await env.call(EnableKeyRotation.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:EnableKeyRotation \(otherKey)"]),
+            ("DisableKeyRotation", { _ = try await env.call(DisableKeyRotation.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:DisableKeyRotation \(otherKey)"]),
+            ("GetKeyRotationStatus", { _ = try await env.call(GetKeyRotationStatus.self, #"{"KeyId":"\#(other)"}"#) },
+             ["kms:GetKeyRotationStatus \(otherKey)"]),
+            ("RotateKeyOnDemand", { _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:RotateKeyOnDemand \(otherKey)"]),
+            ("ListKeyRotations", { _ = try await env.call(ListKeyRotations.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:ListKeyRotations \(otherKey)"]),
             ("ListKeyPolicies", { _ = try await env.call(ListKeyPolicies.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListKeyPolicies \(key)"]),
             // The second question is the lockout check: may the caller still put a policy under the new one?
             ("PutKeyPolicy", { _ = try await env.call(PutKeyPolicy.self, #"{"KeyId":"\#(keyID)","Policy":"\#(policy)"}"#) },

@@ -138,14 +138,14 @@ def test_body_shorter_than_content_length_does_not_hang_server(server):
     "call",
     [
         lambda kms, k: kms.sign(KeyId=k, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256"),
-        lambda kms, k: kms.get_key_rotation_status(KeyId=k),
-        lambda kms, k: kms.enable_key_rotation(KeyId=k),
+        lambda kms, k: kms.get_public_key(KeyId=k),
+        lambda kms, k: kms.import_key_material(KeyId=k, ImportToken=b"t", EncryptedKeyMaterial=b"m"),
         lambda kms, k: kms.generate_data_key_pair(KeyId=k, KeyPairSpec="RSA_2048"),
     ],
     ids=[
         "Sign",
-        "GetKeyRotationStatus",
-        "EnableKeyRotation",
+        "GetPublicKey",
+        "ImportKeyMaterial",
         "GenerateDataKeyPair",
     ],
 )

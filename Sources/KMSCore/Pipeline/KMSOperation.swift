@@ -105,6 +105,7 @@ public enum KMSOperations {
             CreateKey.self, DescribeKey.self, ListKeys.self, EnableKey.self, DisableKey.self,
             ScheduleKeyDeletion.self, CancelKeyDeletion.self, UpdateKeyDescription.self,
             GetKeyPolicy.self, PutKeyPolicy.self, ListKeyPolicies.self, TagResource.self, UntagResource.self, ListResourceTags.self,
+            EnableKeyRotation.self, DisableKeyRotation.self, GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self,
             CreateGrant.self, ListGrants.self, ListRetirableGrants.self, RetireGrant.self, RevokeGrant.self,
             CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,

@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(name: .long, help: "Seconds between checks for keys whose deletion date has passed.")
+    @Option(name: .long, help: "Seconds between checks for keys whose deletion date has passed or whose rotation is due.")
     var deletionSweepSeconds: Int = 60
 
     @Option(name: .long, help: "Seconds a verified access key's secret is cached; bounds how long a revoked key keeps working.")

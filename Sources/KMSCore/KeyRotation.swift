@@ -1,0 +1,65 @@
+import Foundation
+import KMSCrypto
+
+/// Rotation as AWS KMS does it: a new version of the key material becomes
+/// current, and every earlier version is kept for as long as the key exists,
+/// so ciphertexts made under it still decrypt.
+enum KeyRotation {
+    static let defaultPeriodInDays = 365
+    static let periods = 90...2560
+    /// AWS's quota of on-demand rotations per key.
+    static let onDemandLimit = 25
+
+    /// Only symmetric keys whose material Trent made can rotate here.
+    static func checkRotatable(_ record: KeyRecord, arn: String) throws(KMSError) {
+        guard record.keySpec == .symmetricDefault, record.origin == .awsKMS else {
+            throw KMSError.unsupported("\(arn) cannot be rotated: only symmetric keys of origin AWS_KMS rotate.")
+        }
+    }
+
+    /// The writes that make a new version current, to commit together. An
+    /// automatic rotation also moves the schedule on one period.
+    static func rotate(_ record: KeyRecord, _ type: RotationType, in environment: ServiceEnvironment) async throws(KMSError) -> [StoreWrite] {
+        let now = environment.now()
+        var version = try await environment.keyStore.createKeyVersion(of: record.id, version: record.currentVersion + 1, spec: record.keySpec, now: now)
+        version.rotationType = type
+        var updated = record
+        updated.currentVersion = version.version
+        if type == .automatic, let period = record.rotationPeriodInDays {
+            updated.nextRotationDate = now.addingTimeInterval(Double(period) * 86_400)
+        }
+        return [.addKeyVersion(version), .updateKey(updated)]
+    }
+
+    /// A stable identifier for one version's material, 64 hex digits as AWS writes KeyMaterialId.
+    static func materialID(of keyID: KeyID, version: UInt32) -> String {
+        sha256Hex(Array("\(keyID):\(version)".utf8))
+    }
+}
+
+/// Rotates keys whose automatic rotation is due. The server runs it
+/// periodically; tests call it with a moved clock.
+public struct KeyRotationSweep: Sendable {
+    public let environment: ServiceEnvironment
+
+    public init(environment: ServiceEnvironment) {
+        self.environment = environment
+    }
+
+    /// Rotates every key due by now and returns the IDs rotated. A rotation
+    /// that loses its compare-and-swap to a concurrent change waits for the next sweep.
+    @discardableResult
+    public func run() async throws -> [KeyID] {
+        let now = environment.now()
+        var rotated: [KeyID] = []
+        for id in try await environment.store.keysDueForRotation(by: now) {
+            guard let record = try await environment.store.key(id), record.state == .enabled,
+                  let due = record.nextRotationDate, due <= now
+            else { continue }
+            if try await environment.store.commit(KeyRotation.rotate(record, .automatic, in: environment)) {
+                rotated.append(id)
+            }
+        }
+        return rotated
+    }
+}

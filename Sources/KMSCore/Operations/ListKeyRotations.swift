@@ -1,0 +1,55 @@
+public import KMSProtocol
+
+public enum ListKeyRotations: KMSOperation {
+    public static let name = OperationName.ListKeyRotations
+    public static let action = KMSAction("kms:ListKeyRotations")
+    public static let readOnly = true
+    public static let keys: [KeySlot<ListKeyRotationsRequest>] = [
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: false), action: action, access: .management),
+    ]
+
+    static let includeKeyMaterial = ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"]
+
+    public static func validate(_ request: ListKeyRotationsRequest) throws(KMSError) {
+        try Validate.value(request.Limit ?? 100, field: "limit", in: 1...1000)
+        try Validate.marker(request.Marker)
+        if let include = request.IncludeKeyMaterial, !includeKeyMaterial.contains(include) {
+            throw KMSError.validation(
+                "1 validation error detected: Value '\(include)' at 'includeKeyMaterial' failed to satisfy constraint: Member must satisfy enum value set: [\(includeKeyMaterial.joined(separator: ", "))]"
+            )
+        }
+    }
+
+    public static func auditParameters(_ request: ListKeyRotationsRequest) -> AuditFields {
+        [
+            "keyId": .string(request.KeyId), "includeKeyMaterial": request.IncludeKeyMaterial.map(AuditValue.string),
+            "limit": request.Limit.map(AuditValue.int), "marker": request.Marker.map(AuditValue.string),
+        ]
+    }
+
+    /// Rotations oldest first (with ALL_KEY_MATERIAL, the key's first material too); the marker is the last KeyMaterialId of the previous page.
+    public static func perform(_ request: ListKeyRotationsRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<ListKeyRotationsResponse> {
+        let key = keys[.key]
+        try KeyRotation.checkRotatable(key.record, arn: key.arn)
+        let record = key.record
+        let versions = try await context.environment.storage { try await $0.keyVersions(of: record.id) }
+            .filter { request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" || $0.rotationType != nil }
+        let entries = versions.map { version in
+            RotationsListEntry(
+                KeyId: key.arn, KeyMaterialId: KeyRotation.materialID(of: record.id, version: version.version),
+                KeyMaterialState: version.version == record.currentVersion ? "CURRENT" : "NON_CURRENT",
+                RotationDate: version.rotationType == nil ? nil : version.createdAt, RotationType: version.rotationType?.rawValue
+            )
+        }
+        var start = entries.startIndex
+        if let marker = request.Marker {
+            guard let index = entries.firstIndex(where: { $0.KeyMaterialId == marker }) else { throw KMSError(.invalidMarker, "Invalid marker.") }
+            start = index + 1
+        }
+        let end = min(start + (request.Limit ?? 100), entries.endIndex)
+        let truncated = end < entries.endIndex
+        return Outcome(ListKeyRotationsResponse(
+            Rotations: Array(entries[start..<end]), NextMarker: truncated ? entries[end - 1].KeyMaterialId : nil, Truncated: truncated
+        ))
+    }
+}

@@ -1,0 +1,3 @@
+public struct DisableKeyRotationRequest: Codable, Sendable {
+    public var KeyId: String
+}

@@ -1,0 +1,4 @@
+public struct EnableKeyRotationRequest: Codable, Sendable {
+    public var KeyId: String
+    public var RotationPeriodInDays: Int?
+}
