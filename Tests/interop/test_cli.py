@@ -131,6 +131,6 @@ def test_cli_key_lifecycle(aws_cli_env):
 
 def test_cli_unsupported_operation_error(aws_cli_env):
     key_id = aws_json(aws_cli_env, "kms", "create-key")["KeyMetadata"]["KeyId"]
-    cp = aws(aws_cli_env, "kms", "enable-key-rotation", "--key-id", key_id, check=False)
+    cp = aws(aws_cli_env, "kms", "get-public-key", "--key-id", key_id, check=False)
     assert cp.returncode != 0
     assert b"UnsupportedOperationException" in cp.stderr, cp.stderr
