@@ -4,7 +4,7 @@ public import KMSProtocol
 extension KeyRecord {
     /// The DescribeKey view of a key.
     public func metadata(in environment: ServiceEnvironment) -> KeyMetadata {
-        KeyMetadata(
+        var metadata = KeyMetadata(
             AWSAccountId: environment.accountID,
             KeyId: id.description,
             Arn: environment.keyARN(id),
@@ -21,6 +21,8 @@ extension KeyRecord {
             EncryptionAlgorithms: keySpec.encryptionAlgorithms,
             MultiRegion: false
         )
+        metadata.CurrentKeyMaterialId = KeyRotation.materialID(of: id, version: currentVersion)
+        return metadata
     }
 
     /// The write that stores this record in place of `current`: a

@@ -37,6 +37,14 @@ enum KeyRotation {
     }
 }
 
+extension ResolvedKey {
+    /// The KeyMaterialId of the version new ciphertexts are made under.
+    var currentKeyMaterialID: String { KeyRotation.materialID(of: record.id, version: record.currentVersion) }
+
+    /// The KeyMaterialId of the version a ciphertext names; nil for a key not found through one.
+    var ciphertextKeyMaterialID: String? { ciphertext.map { KeyRotation.materialID(of: record.id, version: $0.keyVersion) } }
+}
+
 /// Rotates keys whose automatic rotation is due. The server runs it
 /// periodically; tests call it with a moved clock.
 public struct KeyRotationSweep: Sendable {

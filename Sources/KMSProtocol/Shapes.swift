@@ -28,6 +28,7 @@ public struct KeyMetadata: Codable, Sendable {
     public var KeySpec: String
     public var EncryptionAlgorithms: [String]
     public var MultiRegion: Bool
+    public var CurrentKeyMaterialId: String?
 
     public init(
         AWSAccountId: String, KeyId: String, Arn: String, CreationDate: Date, Enabled: Bool, Description: String,

@@ -89,6 +89,12 @@ struct OperationTests {
         }
         let moved = try await env.call(ReEncrypt.self, #"{"CiphertextBlob":"\#(blobs[0].base64EncodedString())","DestinationKeyId":"\#(keyID)"}"#)
         #expect(try version(moved.CiphertextBlob) == 4)
+        // Each answer names the material it used, as ListKeyRotations and DescribeKey do.
+        let all = try await env.call(ListKeyRotations.self, #"{"KeyId":"\#(keyID)","IncludeKeyMaterial":"ALL_KEY_MATERIAL"}"#).Rotations.map(\.KeyMaterialId)
+        #expect(moved.SourceKeyMaterialId == all[0] && moved.DestinationKeyMaterialId == all[3])
+        #expect(try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blobs[1].base64EncodedString())"}"#).KeyMaterialId == all[1])
+        #expect(try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata.CurrentKeyMaterialId == all[3])
+        #expect(try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)","NumberOfBytes":16}"#).KeyMaterialId == all[3])
 
         let listed = try await env.call(ListKeyRotations.self, #"{"KeyId":"\#(keyID)","IncludeKeyMaterial":"ALL_KEY_MATERIAL","Limit":2}"#)
         #expect(listed.Rotations.map(\.RotationType) == [nil, "ON_DEMAND"] && listed.Truncated)

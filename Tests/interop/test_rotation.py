@@ -57,6 +57,10 @@ def test_old_ciphertexts_decrypt_after_rotations_and_reencrypt_moves_them(kms, k
     assert all(len(r["KeyMaterialId"]) == 64 for r in rotations)
     everything = kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]
     assert len(everything) == 4 and "RotationType" not in everything[0]
+    # Answers name the material they used.
+    ids = [r["KeyMaterialId"] for r in everything]
+    assert kms.decrypt(CiphertextBlob=before, EncryptionContext={"n": "0"})["KeyMaterialId"] == ids[0]
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["CurrentKeyMaterialId"] == ids[3]
 
 
 def test_rotations_page_with_markers(kms, key_id):

@@ -29,6 +29,9 @@ public enum Decrypt: KMSOperation {
         let key = keys[.key]
         let plaintext = try await context.environment.decrypt(key, context: request.EncryptionContext ?? [:])
         // The full ARN, not the bare ID: the AWS Encryption SDK matches on it.
-        return Outcome(DecryptResponse(KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"))
+        return Outcome(DecryptResponse(
+            KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT",
+            KeyMaterialId: key.ciphertextKeyMaterialID ?? key.currentKeyMaterialID
+        ))
     }
 }

@@ -28,6 +28,8 @@ public enum GenerateDataKey: KMSOperation {
         let dataKey = try await context.environment.generateDataKey(
             keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes, context: request.EncryptionContext, under: key
         )
-        return Outcome(GenerateDataKeyResponse(CiphertextBlob: dataKey.ciphertext, Plaintext: dataKey.plaintext, KeyId: key.arn))
+        return Outcome(GenerateDataKeyResponse(
+            CiphertextBlob: dataKey.ciphertext, Plaintext: dataKey.plaintext, KeyId: key.arn, KeyMaterialId: key.currentKeyMaterialID
+        ))
     }
 }

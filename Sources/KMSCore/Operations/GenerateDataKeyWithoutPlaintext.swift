@@ -27,6 +27,8 @@ public enum GenerateDataKeyWithoutPlaintext: KMSOperation {
         let dataKey = try await context.environment.generateDataKey(
             keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes, context: request.EncryptionContext, under: key
         )
-        return Outcome(GenerateDataKeyWithoutPlaintextResponse(CiphertextBlob: dataKey.ciphertext, KeyId: key.arn))
+        return Outcome(GenerateDataKeyWithoutPlaintextResponse(
+            CiphertextBlob: dataKey.ciphertext, KeyId: key.arn, KeyMaterialId: key.currentKeyMaterialID
+        ))
     }
 }

@@ -43,7 +43,9 @@ public enum ReEncrypt: KMSOperation {
             SourceKeyId: source.arn,
             KeyId: destination.arn,
             SourceEncryptionAlgorithm: request.SourceEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT",
-            DestinationEncryptionAlgorithm: request.DestinationEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"
+            DestinationEncryptionAlgorithm: request.DestinationEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT",
+            SourceKeyMaterialId: source.ciphertextKeyMaterialID ?? source.currentKeyMaterialID,
+            DestinationKeyMaterialId: destination.currentKeyMaterialID
         ))
     }
 }

@@ -20,9 +20,11 @@ public struct DecryptResponse: Codable, Sendable {
     public var KeyId: String
     public var Plaintext: Data
     public var EncryptionAlgorithm: String
-    public init(KeyId: String, Plaintext: Data, EncryptionAlgorithm: String) {
+    public var KeyMaterialId: String
+    public init(KeyId: String, Plaintext: Data, EncryptionAlgorithm: String, KeyMaterialId: String) {
         self.KeyId = KeyId
         self.Plaintext = Plaintext
         self.EncryptionAlgorithm = EncryptionAlgorithm
+        self.KeyMaterialId = KeyMaterialId
     }
 }

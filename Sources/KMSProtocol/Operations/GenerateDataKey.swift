@@ -14,9 +14,11 @@ public struct GenerateDataKeyResponse: Codable, Sendable {
     public var CiphertextBlob: Data
     public var Plaintext: Data
     public var KeyId: String
-    public init(CiphertextBlob: Data, Plaintext: Data, KeyId: String) {
+    public var KeyMaterialId: String
+    public init(CiphertextBlob: Data, Plaintext: Data, KeyId: String, KeyMaterialId: String) {
         self.CiphertextBlob = CiphertextBlob
         self.Plaintext = Plaintext
         self.KeyId = KeyId
+        self.KeyMaterialId = KeyMaterialId
     }
 }

@@ -12,8 +12,10 @@ public struct GenerateDataKeyWithoutPlaintextRequest: Codable, Sendable, DryRunn
 public struct GenerateDataKeyWithoutPlaintextResponse: Codable, Sendable {
     public var CiphertextBlob: Data
     public var KeyId: String
-    public init(CiphertextBlob: Data, KeyId: String) {
+    public var KeyMaterialId: String
+    public init(CiphertextBlob: Data, KeyId: String, KeyMaterialId: String) {
         self.CiphertextBlob = CiphertextBlob
         self.KeyId = KeyId
+        self.KeyMaterialId = KeyMaterialId
     }
 }

@@ -18,7 +18,14 @@ public struct ReEncryptResponse: Codable, Sendable {
     public var KeyId: String
     public var SourceEncryptionAlgorithm: String
     public var DestinationEncryptionAlgorithm: String
-    public init(CiphertextBlob: Data, SourceKeyId: String, KeyId: String, SourceEncryptionAlgorithm: String, DestinationEncryptionAlgorithm: String) {
+    public var SourceKeyMaterialId: String
+    public var DestinationKeyMaterialId: String
+    public init(
+        CiphertextBlob: Data, SourceKeyId: String, KeyId: String, SourceEncryptionAlgorithm: String, DestinationEncryptionAlgorithm: String,
+        SourceKeyMaterialId: String, DestinationKeyMaterialId: String
+    ) {
+        self.SourceKeyMaterialId = SourceKeyMaterialId
+        self.DestinationKeyMaterialId = DestinationKeyMaterialId
         self.CiphertextBlob = CiphertextBlob
         self.SourceKeyId = SourceKeyId
         self.KeyId = KeyId
