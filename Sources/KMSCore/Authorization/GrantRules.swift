@@ -107,16 +107,9 @@ enum GrantRules {
     static func page(
         _ grants: [GrantRecord], limit: Int?, marker: String?, in environment: ServiceEnvironment
     ) throws(KMSError) -> ListGrantsResponse {
-        let limit = limit ?? 50
-        var start = grants.startIndex
-        if let marker {
-            guard let index = grants.firstIndex(where: { $0.id == marker }) else { throw KMSError(.invalidMarker, "Invalid marker.") }
-            start = index + 1
-        }
-        let end = min(start + limit, grants.endIndex)
-        let truncated = end < grants.endIndex
+        let page = try MarkerPage(grants, key: \.id, marker: marker, limit: limit ?? 50)
         return ListGrantsResponse(
-            Grants: grants[start..<end].map { listEntry($0, in: environment) }, NextMarker: truncated ? grants[end - 1].id : nil, Truncated: truncated
+            Grants: page.items.map { listEntry($0, in: environment) }, NextMarker: page.nextMarker, Truncated: page.truncated
         )
     }
 }

@@ -41,15 +41,7 @@ public enum ListKeyRotations: KMSOperation {
                 RotationDate: version.rotationType == nil ? nil : version.createdAt, RotationType: version.rotationType?.rawValue
             )
         }
-        var start = entries.startIndex
-        if let marker = request.Marker {
-            guard let index = entries.firstIndex(where: { $0.KeyMaterialId == marker }) else { throw KMSError(.invalidMarker, "Invalid marker.") }
-            start = index + 1
-        }
-        let end = min(start + (request.Limit ?? 100), entries.endIndex)
-        let truncated = end < entries.endIndex
-        return Outcome(ListKeyRotationsResponse(
-            Rotations: Array(entries[start..<end]), NextMarker: truncated ? entries[end - 1].KeyMaterialId : nil, Truncated: truncated
-        ))
+        let page = try MarkerPage(entries, key: \.KeyMaterialId, marker: request.Marker, limit: request.Limit ?? 100)
+        return Outcome(ListKeyRotationsResponse(Rotations: Array(page.items), NextMarker: page.nextMarker, Truncated: page.truncated))
     }
 }

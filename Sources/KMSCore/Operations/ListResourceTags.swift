@@ -20,17 +20,9 @@ public enum ListResourceTags: KMSOperation {
     /// Tags in the order they were first added, at most 50 a page (a larger
     /// Limit is accepted, as AWS does); the marker is the last tag key of the previous page.
     public static func perform(_ request: ListResourceTagsRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<ListResourceTagsResponse> {
-        let tags = keys[.key].record.tags
-        var start = tags.startIndex
-        if let marker = request.Marker {
-            guard let index = tags.firstIndex(where: { $0.key == marker }) else { throw KMSError(.invalidMarker, "Invalid marker.") }
-            start = index + 1
-        }
-        let end = min(start + min(request.Limit ?? 50, 50), tags.endIndex)
-        let truncated = end < tags.endIndex
+        let page = try MarkerPage(keys[.key].record.tags, key: \.key, marker: request.Marker, limit: min(request.Limit ?? 50, 50))
         return Outcome(ListResourceTagsResponse(
-            Tags: tags[start..<end].map { Tag(TagKey: $0.key, TagValue: $0.value) }, NextMarker: truncated ? tags[end - 1].key : nil,
-            Truncated: truncated
+            Tags: page.items.map { Tag(TagKey: $0.key, TagValue: $0.value) }, NextMarker: page.nextMarker, Truncated: page.truncated
         ))
     }
 }
