@@ -148,7 +148,7 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.aliases[alias.name] = nil
                 case .updateAlias(let name, _, _), .deleteAlias(let name):
                     cache.aliases[name] = nil
-                case .appendAuditRecord:
+                case .appendAuditRecord, .recordKeyUsage:
                     break
                 case .createGrant(let grant):
                     cache.grants[grant.keyID] = nil
@@ -176,6 +176,7 @@ public final class CachingMetadataStore: MetadataStore {
 
     public func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] { try await base.keyVersions(of: id) }
     public func keysDueForRotation(by date: Date) async throws -> [KeyID] { try await base.keysDueForRotation(by: date) }
+    public func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? { try await base.keyLastUsage(id) }
 
     public func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {
         try await base.listAliases(for: keyID, after: marker, limit: limit)

@@ -21,6 +21,8 @@ public protocol MetadataStore: Sendable {
     func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion]
     /// Enabled keys whose automatic rotation is due by `date`, soonest first.
     func keysDueForRotation(by date: Date) async throws -> [KeyID]
+    /// The last cryptographic use of a key that has been written (`recordKeyUsage`).
+    func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord?
 
     // MARK: aliases
     func alias(named name: String) async throws -> AliasRecord?
@@ -123,6 +125,8 @@ public enum StoreWrite: Sendable, Hashable {
     case createGrant(GrantRecord)
     /// `.notFound` unless the key has that grant.
     case deleteGrant(keyID: KeyID, grantID: String)
+    /// Keeps the later of this and the stored last use; a key destroyed meanwhile is skipped.
+    case recordKeyUsage(KeyID, KeyUseRecord)
 }
 
 public struct StoredAuditRecord: Sendable, Hashable {

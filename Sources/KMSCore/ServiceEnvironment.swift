@@ -9,6 +9,8 @@ public final class ServiceEnvironment: Sendable {
     public let region: String
     /// Injectable so tests can move time, e.g. past a deletion date.
     public let now: @Sendable () -> Date
+    /// Cryptographic uses of keys not yet written to the store.
+    public let usage = KeyUsageTracker()
 
     public init(
         store: any MetadataStore, keyStore: any KeyStore, accountID: String, region: String,

@@ -3,11 +3,12 @@ import Logging
 import ServiceLifecycle
 
 /// The background work on keys: carries out scheduled deletions once their
-/// date has passed and automatic rotations once they are due, checking at
-/// start-up and then every `interval`.
+/// date has passed and automatic rotations once they are due, and writes the
+/// keys' last usage, at start-up and then every `interval` (usage also at shutdown).
 struct KeyMaintenanceService: Service {
     let deletions: KeyDeletionSweep
     let rotations: KeyRotationSweep
+    let usage: KeyUsageFlush
     let interval: Duration
     let logger: Logger
 
@@ -27,11 +28,22 @@ struct KeyMaintenanceService: Service {
             } catch {
                 logger.error("automatic key rotation failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
+            await flushUsage()
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
+                // Shutting down: keep what was recorded since the last flush.
+                await flushUsage()
                 return
             }
+        }
+    }
+
+    private func flushUsage() async {
+        do {
+            try await usage.run()
+        } catch {
+            logger.error("writing key usage failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 }

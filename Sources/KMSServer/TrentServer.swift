@@ -51,6 +51,7 @@ public enum TrentServer {
         let environment = ServiceEnvironment(
             store: store, keyStore: directory.keyStore, accountID: directory.accountID, region: configuration.dataDirectory.region
         )
+        try await environment.startUsageTracking()
         let authorizer = PolicyAuthorizer(store: store)
         let auditSink = NoAuditTrail(store: store)
         let pipeline = RequestPipeline(environment: environment, authorizer: authorizer, auditSink: auditSink)
@@ -65,6 +66,7 @@ public enum TrentServer {
         )
         let maintenance = KeyMaintenanceService(
             deletions: KeyDeletionSweep(environment: environment), rotations: KeyRotationSweep(environment: environment),
+            usage: KeyUsageFlush(environment: environment),
             interval: configuration.deletionSweepInterval, logger: logger
         )
         // Shut down in reverse: the application stops taking requests first, the store last.

@@ -99,6 +99,16 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         )
     }
 
+    public func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query("SELECT operation, used_at, request_id FROM key_usage WHERE key_id = ?", [.text(id.description)]) { row in
+                    KeyUseRecord(operation: row.text(0), timestamp: Date(timeIntervalSince1970: row.double(1)), requestID: row.text(2))
+                }.first
+            }
+        }
+    }
+
     public func keysDueForRotation(by date: Date) async throws -> [KeyID] {
         try await blocking { [database] in
             try database.read { db in
@@ -230,6 +240,15 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         case .createUser, .deleteUser, .tag, .createAccessKey, .setAccessKeyStatus, .deleteAccessKey, .createRole, .deleteRole,
              .putInlinePolicy, .deleteInlinePolicy, .createManagedPolicy, .deleteManagedPolicy, .attachPolicy, .detachPolicy:
             try applyIdentityWrite(write, db)
+        case .recordKeyUsage(let keyID, let usage):
+            try db.run(
+                """
+                INSERT INTO key_usage (key_id, operation, used_at, request_id) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)
+                ON CONFLICT (key_id) DO UPDATE SET operation = excluded.operation, used_at = excluded.used_at, request_id = excluded.request_id
+                WHERE excluded.used_at > key_usage.used_at
+                """,
+                [.text(keyID.description), .text(usage.operation), .real(usage.timestamp.timeIntervalSince1970), .text(usage.requestID)]
+            )
         case .createGrant(let grant):
             try insertGrant(grant, db)
         case .deleteGrant(let keyID, let grantID):

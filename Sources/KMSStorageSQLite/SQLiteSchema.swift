@@ -127,6 +127,15 @@ enum SQLiteSchema {
         CREATE INDEX keys_due_for_rotation ON keys (next_rotation_date) WHERE next_rotation_date IS NOT NULL;
         ALTER TABLE key_versions ADD COLUMN rotation_type TEXT;
         """,
+        // The last cryptographic use of each key, for GetKeyLastUsage.
+        """
+        CREATE TABLE key_usage (
+            key_id TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
+            operation TEXT NOT NULL,
+            used_at REAL NOT NULL,
+            request_id TEXT NOT NULL
+        );
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

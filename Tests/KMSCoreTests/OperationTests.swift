@@ -1,5 +1,5 @@
 import Foundation
-import KMSCore
+@testable import KMSCore
 import KMSCrypto
 import KMSProtocol
 import KMSStorageSQLite
@@ -115,6 +115,45 @@ struct OperationTests {
         }
         _ = try await env.call(DisableKey.self, #"{"KeyId":"\#(keyID)"}"#)
         await #expect(throws: KMSError(.disabled, "")) { _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(keyID)"}"#) }
+    }
+
+    /// The last successful cryptographic use, recorded in memory by the request
+    /// and seen by other processes once flushed; other operations and failures do not count.
+    @Test func keyLastUsageFollowsCryptographicUse() async throws {
+        let keyID = try await createKey()
+        let created = try await env.call(GetKeyLastUsage.self, #"{"KeyId":"\#(keyID)"}"#)
+        #expect(created.KeyLastUsage == nil)
+        #expect(created.TrackingStartDate == env.clock.now && created.KeyCreationDate == env.clock.now)
+
+        env.clock.advance(days: 1)
+        let blob = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#).CiphertextBlob.base64EncodedString()
+        _ = try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#)
+        await #expect(throws: KMSError.self) { _ = try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)","EncryptionContext":{"a":"b"}}"#) }
+        let used = try #require(try await env.call(GetKeyLastUsage.self, #"{"KeyId":"\#(keyID)"}"#).KeyLastUsage)
+        #expect(used.Operation == "Encrypt" && used.Timestamp == env.clock.now)
+        #expect(try await env.store.keyLastUsage(#require(KeyID(keyID))) == nil, "written per request")
+
+        // Another node on the same database sees it once this one flushes.
+        let other = try TestEnvironment(sharing: env)
+        #expect(try await other.call(GetKeyLastUsage.self, #"{"KeyId":"\#(keyID)"}"#).KeyLastUsage == nil)
+        #expect(try await KeyUsageFlush(environment: env.environment).run() == 1)
+        #expect(try await other.call(GetKeyLastUsage.self, #"{"KeyId":"\#(keyID)"}"#).KeyLastUsage?.Operation == "Encrypt")
+
+        // An older use flushed later does not replace a newer one.
+        env.clock.advance(days: 1)
+        _ = try await other.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)"}"#)
+        try await KeyUsageFlush(environment: other.environment).run()
+        env.environment.usage.record(try #require(KeyID(keyID)), KeyUseRecord(operation: "Encrypt", timestamp: .distantPast, requestID: "old"))
+        try await KeyUsageFlush(environment: env.environment).run()
+        #expect(try await env.store.keyLastUsage(#require(KeyID(keyID)))?.operation == "Decrypt")
+
+        // A key destroyed before the flush is skipped, not an error.
+        let doomed = try await createKey()
+        _ = try await env.call(Encrypt.self, #"{"KeyId":"\#(doomed)","Plaintext":"aGk="}"#)
+        _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(doomed)","PendingWindowInDays":7}"#)
+        env.clock.advance(days: 8)
+        try await KeyDeletionSweep(environment: env.environment).run()
+        #expect(try await KeyUsageFlush(environment: env.environment).run() == 1)
     }
 
     @Test func decryptWithAnotherKeyIDIsIncorrectKey() async throws {

@@ -123,6 +123,7 @@ struct PipelineTests {
             ("GetKeyRotationStatus", { _ = try await env.call(GetKeyRotationStatus.self, #"{"KeyId":"\#(other)"}"#) },
              ["kms:GetKeyRotationStatus \(otherKey)"]),
             ("RotateKeyOnDemand", { _ = try await env.call(RotateKeyOnDemand.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:RotateKeyOnDemand \(otherKey)"]),
+            ("GetKeyLastUsage", { _ = try await env.call(GetKeyLastUsage.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:GetKeyLastUsage \(otherKey)"]),
             ("ListKeyRotations", { _ = try await env.call(ListKeyRotations.self, #"{"KeyId":"\#(other)"}"#) }, ["kms:ListKeyRotations \(otherKey)"]),
             ("ListKeyPolicies", { _ = try await env.call(ListKeyPolicies.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListKeyPolicies \(key)"]),
             // The second question is the lockout check: may the caller still put a policy under the new one?

@@ -38,6 +38,7 @@ struct KeyMaintenanceServiceTests {
     static func service(_ env: TestEnvironment) -> KeyMaintenanceService {
         KeyMaintenanceService(
             deletions: KeyDeletionSweep(environment: env.environment), rotations: KeyRotationSweep(environment: env.environment),
+            usage: KeyUsageFlush(environment: env.environment),
             interval: .milliseconds(10), logger: Logger(label: "test")
         )
     }

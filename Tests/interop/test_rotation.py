@@ -1,6 +1,6 @@
-"""Key rotation through boto3 and the AWS CLI: automatic rotation settings,
-on-demand rotation, the list of rotations, and ciphertexts made before any
-number of rotations still decrypting."""
+"""Key rotation and usage through boto3 and the AWS CLI: automatic rotation
+settings, on-demand rotation, the list of rotations, ciphertexts made before
+any number of rotations still decrypting, and a key's last use."""
 
 import datetime
 import uuid
@@ -83,3 +83,21 @@ def test_cli_rotation(aws_cli_env):
     assert aws_json(aws_cli_env, "kms", "get-key-rotation-status", "--key-id", key_id)["RotationPeriodInDays"] == 90
     aws_json(aws_cli_env, "kms", "rotate-key-on-demand", "--key-id", key_id)
     assert len(aws_json(aws_cli_env, "kms", "list-key-rotations", "--key-id", key_id)["Rotations"]) == 1
+
+
+def test_key_last_usage_survives_a_restart(new_server):
+    srv = new_server()
+    kms = srv.client()
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    fresh = kms.get_key_last_usage(KeyId=key_id)
+    assert "KeyLastUsage" not in fresh and fresh["KeyCreationDate"] >= fresh["TrackingStartDate"]
+    blob = kms.encrypt(KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]
+    kms.describe_key(KeyId=key_id)
+    used = kms.get_key_last_usage(KeyId=key_id)["KeyLastUsage"]
+    assert used["Operation"] == "Encrypt" and used["KmsRequestId"]
+    kms.decrypt(CiphertextBlob=blob)
+    # Written at shutdown by the maintenance service, read back after restart.
+    srv.restart()
+    after = srv.client().get_key_last_usage(KeyId=key_id)
+    assert after["KeyLastUsage"]["Operation"] == "Decrypt"
+    assert after["TrackingStartDate"] == fresh["TrackingStartDate"]

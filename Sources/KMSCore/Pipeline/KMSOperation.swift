@@ -106,6 +106,7 @@ public enum KMSOperations {
             ScheduleKeyDeletion.self, CancelKeyDeletion.self, UpdateKeyDescription.self,
             GetKeyPolicy.self, PutKeyPolicy.self, ListKeyPolicies.self, TagResource.self, UntagResource.self, ListResourceTags.self,
             EnableKeyRotation.self, DisableKeyRotation.self, GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self,
+            GetKeyLastUsage.self,
             CreateGrant.self, ListGrants.self, ListRetirableGrants.self, RetireGrant.self, RevokeGrant.self,
             CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,

@@ -38,6 +38,8 @@ public final class KeySlot<Request>: Sendable {
     /// may change it, so that the key cannot be another one by the time the
     /// request holds its turn.
     public let changesKey: Bool
+    /// Whether a successful request counts as a cryptographic use of this key (GetKeyLastUsage).
+    let recordsUsage: Bool
 
     public init(
         _ source: Source, role: KeyRole = .key, action: KMSAction, access: KeyAccess, usages: Set<KeyUsage> = [],
@@ -51,6 +53,7 @@ public final class KeySlot<Request>: Sendable {
         self.algorithm = algorithm
         self.encryptionContext = encryptionContext
         self.changesKey = changesKey
+        self.recordsUsage = KeyUsageTracker.cryptographicActions.contains(action.description)
         if changesKey {
             guard case .field(_, _, aliases: false) = source else {
                 preconditionFailure("a slot that changes its key must name it by key ID or ARN")

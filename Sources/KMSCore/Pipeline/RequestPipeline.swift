@@ -99,6 +99,7 @@ public final class RequestPipeline: Sendable {
             let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context, authorizer: authorizer))
             event.responseElements = Operation.auditResponse(outcome.response, in: environment)
             if try await commit(outcome.writes, recording: event) {
+                recordUsage(Operation.self, keys: keys, context: context)
                 return outcome.response
             }
         }
@@ -170,6 +171,15 @@ public final class RequestPipeline: Sendable {
             case nil:
                 break
             }
+        }
+    }
+
+    private func recordUsage<Operation: KMSOperation>(_: Operation.Type, keys: ResolvedKeys, context: RequestContext) {
+        for (index, slot) in Operation.keys.enumerated() where slot.recordsUsage {
+            environment.usage.record(
+                keys.entries[index].key.record.id,
+                KeyUseRecord(operation: Operation.name.rawValue, timestamp: context.time, requestID: context.requestID)
+            )
         }
     }
 
