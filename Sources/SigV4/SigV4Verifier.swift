@@ -14,18 +14,34 @@ public struct SigV4Verifier: Sendable {
         }
     }
 
+    /// What an endpoint demands beyond a correct signature.
+    public struct Rules: Sendable {
+        /// Every `x-amz-*` header present, and `content-type`, must be signed: an
+        /// unsigned `X-Amz-Target` would let a captured request be replayed as another operation.
+        public var signedRequestHeaders: Bool
+        /// Whether presigned (query-string) authentication is accepted.
+        public var presignedQueries: Bool
+
+        /// What an API endpoint answering SDKs should demand: SDKs sign these headers and use no presigned URLs.
+        public static let strict = Rules(signedRequestHeaders: true, presignedQueries: false)
+        /// The signature algorithm alone, as AWS's SigV4 test suite exercises it.
+        public static let algorithmOnly = Rules(signedRequestHeaders: false, presignedQueries: true)
+    }
+
     /// Each accepted scope with its signing-key cache; the first is named in errors.
     private let scopes: [(scope: Scope, keyCache: SigningKeyCache)]
     public let maxClockSkew: TimeInterval
+    public let rules: Rules
 
-    public init(region: String, service: String, maxClockSkew: TimeInterval = 300) {
-        self.init(scopes: [Scope(service: service, region: region)], maxClockSkew: maxClockSkew)
+    public init(region: String, service: String, maxClockSkew: TimeInterval = 300, rules: Rules = .strict) {
+        self.init(scopes: [Scope(service: service, region: region)], maxClockSkew: maxClockSkew, rules: rules)
     }
 
-    public init(scopes: [Scope], maxClockSkew: TimeInterval = 300) {
+    public init(scopes: [Scope], maxClockSkew: TimeInterval = 300, rules: Rules = .strict) {
         precondition(!scopes.isEmpty, "a verifier needs at least one scope")
         self.scopes = scopes.map { ($0, SigningKeyCache(region: $0.region, service: $0.service)) }
         self.maxClockSkew = maxClockSkew
+        self.rules = rules
     }
 
     /// Verifies header-based auth (`Authorization: AWS4-HMAC-SHA256 …`) or, when
@@ -43,8 +59,15 @@ public struct SigV4Verifier: Sendable {
     ) async throws(SigV4Error) -> (identity: Provider.Identity, scope: Scope) {
         let parameters: SignatureParameters
         if let authorization = request.firstValue(ofHeader: "authorization") {
+            // Which of two Authorization headers a proxy or server would act on is ambiguous; refuse both.
+            guard request.headers.lazy.filter({ asciiCaseInsensitiveEquals($0.name, "authorization") }).count == 1 else {
+                throw .incomplete("Only one Authorization header is allowed.")
+            }
             parameters = try AuthorizationHeader.parse(authorization)
         } else if let presigned = try PresignedQuery.parse(request.query) {
+            guard rules.presignedQueries else {
+                throw .incomplete("Query-string (presigned) authentication is not accepted here; sign the Authorization header.")
+            }
             parameters = presigned
         } else {
             throw .missingAuthenticationToken
@@ -174,6 +197,14 @@ public struct SigV4Verifier: Sendable {
         }
         for name in signedHeaders where request.firstValue(ofHeader: name) == nil {
             throw .invalid("The request does not include the signed header '\(name)'.")
+        }
+        guard rules.signedRequestHeaders else { return }
+        for (name, _) in request.headers {
+            let lowercased = name.lowercased()
+            guard lowercased.hasPrefix("x-amz-") || lowercased == "content-type" else { continue }
+            if !signedHeaders.contains(lowercased) {
+                throw .incomplete("'\(name)' must be a 'SignedHeader' in the AWS Authorization.")
+            }
         }
     }
 }

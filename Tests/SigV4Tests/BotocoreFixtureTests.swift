@@ -9,7 +9,9 @@ import Testing
     static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
     static let signedAt = utcDate("2024-05-17T09:30:45Z")
 
-    let verifier = SigV4Verifier(region: "us-east-1", service: "kms")
+    /// The fixtures include presigned requests, which the algorithm verifies and an API endpoint refuses by rule.
+    let verifier = SigV4Verifier(region: "us-east-1", service: "kms", rules: .algorithmOnly)
+    let strict = SigV4Verifier(region: "us-east-1", service: "kms")
     let provider = StaticCredentials([accessKeyID: secret])
 
     /// `SigV4Auth(creds, "kms", "us-east-1").add_auth(AWSRequest(POST https://kms.us-east-1.amazonaws.com/ …))`.
@@ -94,6 +96,13 @@ import Testing
         } catch {
             #expect(error.code == .invalidSignature)
             #expect(error.message.hasPrefix("Signature not yet current"))
+        }
+        // An API endpoint's rules refuse presigned URLs, valid or not.
+        do {
+            _ = try await strict.verify(Self.presigned, body: [], now: Self.signedAt + 1, credentials: provider)
+            Issue.record("a presigned request verified under the strict rules")
+        } catch {
+            #expect(error.code == .incompleteSignature && error.message.contains("presigned"))
         }
     }
 

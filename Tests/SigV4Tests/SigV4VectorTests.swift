@@ -162,7 +162,8 @@ struct SigV4VectorTests {
     func verifier(name: String) async throws {
         let vector = try Vectors.load(name)
         let context = vector.context
-        let verifier = SigV4Verifier(region: context.region, service: context.service)
+        // The suite includes requests a hardened endpoint refuses (unsigned x-amz-* headers, presigned URLs).
+        let verifier = SigV4Verifier(region: context.region, service: context.service, rules: .algorithmOnly)
         let provider = StaticCredentials(
             [context.credentials.accessKeyID: context.credentials.secretAccessKey],
             tokens: context.credentials.token.map { [context.credentials.accessKeyID: $0] } ?? [:]

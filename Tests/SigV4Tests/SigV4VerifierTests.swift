@@ -205,16 +205,39 @@ import Testing
     }
 
     @Test func contentSHA256MustMatchBody() async throws {
-        let request = Self.signed().settingHeader("x-amz-content-sha256", SigV4.hexSHA256(Array("other".utf8)))
-        await expectError(.invalidSignature, request, messageContains: "x-amz-content-sha256")
+        let other = SigV4.hexSHA256(Array("other".utf8))
+        // Added after signing, it is refused as unsigned before anything else.
+        await expectError(.incompleteSignature, Self.signed().settingHeader("x-amz-content-sha256", other), messageContains: "x-amz-content-sha256")
+        func signed(claiming hash: String) -> SigV4Request {
+            var request = Self.unsigned()
+            request.headers.append((name: "X-Amz-Content-SHA256", value: hash))
+            return SigV4Signer(
+                credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret),
+                region: "us-east-1", service: "kms"
+            ).sign(request, body: Self.body, date: Self.signedAt)
+        }
+        // Signed, but not the hash of the body.
+        await expectError(.invalidSignature, signed(claiming: other), messageContains: "x-amz-content-sha256")
         // A matching header that was part of the signature verifies.
-        var withHash = Self.unsigned()
-        withHash.headers.append((name: "X-Amz-Content-SHA256", value: SigV4.hexSHA256(Self.body)))
-        let signed = SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret),
-            region: "us-east-1", service: "kms"
-        ).sign(withHash, body: Self.body, date: Self.signedAt)
-        #expect(try await verify(signed, credentials: provider) == Self.accessKeyID)
+        #expect(try await verify(signed(claiming: SigV4.hexSHA256(Self.body)), credentials: provider) == Self.accessKeyID)
+    }
+
+    /// An endpoint's rules: every x-amz-* header and the content type signed,
+    /// one Authorization header, no presigned URLs.
+    @Test func strictRulesRefuseWhatSDKsNeverSend() async throws {
+        // Signed without X-Amz-Target, a request could be replayed as any operation.
+        var unsignedTarget = Self.unsigned()
+        unsignedTarget.headers.removeAll { $0.name.lowercased() == "x-amz-target" }
+        let signedWithoutTarget = SigV4Signer(
+            credentials: SigV4Credentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret), region: "us-east-1", service: "kms"
+        ).sign(unsignedTarget, body: Self.body, date: Self.signedAt)
+        await expectError(
+            .incompleteSignature, signedWithoutTarget.settingHeader("X-Amz-Target", "TrentService.DisableKey"), messageContains: "X-Amz-Target"
+        )
+        await expectError(.incompleteSignature, signedWithoutTarget.settingHeader("X-Amz-Meta", "x"), messageContains: "X-Amz-Meta")
+        var twice = Self.signed()
+        twice.headers.append(try #require(Self.signed().headers.first { $0.name == "Authorization" }))
+        await expectError(.incompleteSignature, twice, messageContains: "Only one Authorization header")
     }
 
     @Test func rotatedSecretDoesNotHitStaleCachedKey() async throws {

@@ -3,6 +3,9 @@
 import datetime
 import re
 
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import pytest
 
 from conftest import (
@@ -177,3 +180,50 @@ def test_signature_case_sensitive_header_names(server):
         weird[k.upper() if k.lower() in ("x-amz-target", "content-type") else k] = v
     r = send_raw(server.endpoint, weird, body)
     assert r.status == 200, r
+
+
+class HeaderPairs(list):
+    """Headers as (name, value) pairs, so one name can be sent twice."""
+
+    def items(self):
+        return self
+
+
+def test_an_unsigned_target_cannot_turn_a_captured_request_into_another_operation(server, kms, key_id):
+    # Signed over host, x-amz-date and content-type only, then given a target:
+    # accepted, it could be replayed within the skew window as any operation.
+    req = sign_request(server.endpoint, None, {"KeyId": key_id})
+    headers = dict(req.headers.items())
+    headers["X-Amz-Target"] = "TrentService.DisableKey"
+    resp = send_raw(server.endpoint, headers, req.body)
+    assert_error(resp, "IncompleteSignatureException")
+    assert "x-amz-target" in resp.message.lower()
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_an_unsigned_content_type_or_amz_header_is_refused(server):
+    req, headers, body = signed(server)
+    headers["X-Amz-Extra"] = "added after signing"
+    resp = send_raw(server.endpoint, headers, body)
+    assert_error(resp, "IncompleteSignatureException")
+    assert "x-amz-extra" in resp.message.lower()
+
+    # Signed without a content type, which is then added.
+    bare = botocore.awsrequest.AWSRequest(
+        method="POST", url=server.endpoint + "/", data=b'{"NumberOfBytes": 16}',
+        headers={"X-Amz-Target": "TrentService.GenerateRandom"},
+    )
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY), "kms", "us-east-1").add_auth(bare)
+    headers = dict(bare.headers.items())
+    assert "content-type" not in headers["Authorization"]
+    headers["Content-Type"] = "application/x-amz-json-1.1"
+    resp = send_raw(server.endpoint, headers, bare.body)
+    assert_error(resp, "IncompleteSignatureException")
+    assert "content-type" in resp.message.lower()
+
+
+def test_two_authorization_headers_are_refused(server):
+    req, headers, body = signed(server)
+    pairs = HeaderPairs(headers.items())
+    pairs.append(("Authorization", headers["Authorization"]))
+    assert_error(send_raw(server.endpoint, pairs, body), "IncompleteSignatureException")
