@@ -2,12 +2,13 @@
 
 import json
 import socket
+import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from conftest import assert_client_error, raw_call, send_raw, sign_request, send_signed
+from conftest import assert_client_error, clean_env, free_port, raw_call, send_raw, send_signed, sign_request
 
 BAD_INPUT = ("ValidationException", "SerializationException")
 
@@ -177,3 +178,18 @@ def test_keepalive_multiple_requests_one_connection(server):
             assert resp.status == 200, data
     finally:
         conn.close()
+
+
+def test_plain_http_off_loopback_must_be_asked_for(trent_bin, tmp_path):
+    # Refused before anything binds or is written (tests never bind beyond loopback).
+    data = tmp_path / "data"
+    for address in ("0.0.0.0", "192.0.2.10", "[::]"):
+        cp = subprocess.run(
+            [str(trent_bin), "serve", "--listen", f"{address}:{free_port()}", "--data", str(data)],
+            capture_output=True, text=True, timeout=30, env=clean_env(),
+        )
+        assert cp.returncode != 0, cp.stdout
+        assert "--insecure-http" in cp.stderr and "plain HTTP" in cp.stderr, cp.stderr
+    assert not data.exists()
+    help_text = subprocess.run([str(trent_bin), "serve", "--help"], capture_output=True, text=True, timeout=30).stdout
+    assert "--insecure-http" in help_text

@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Flag(name: .long, help: "Serve plain HTTP on an address other than loopback: plaintexts and data keys then cross the network unencrypted.")
+    var insecureHTTP = false
+
     func run() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
             throw ValidationError("--listen must be HOST:PORT")
@@ -27,6 +30,12 @@ struct Serve: AsyncParsableCommand {
         guard deletionSweepSeconds > 0 else { throw ValidationError("--deletion-sweep-seconds must be positive") }
         guard credentialCacheSeconds >= 0 else { throw ValidationError("--credential-cache-seconds must not be negative") }
         let host = String(listen[..<colon])
+        // Trent serves plain HTTP only: off loopback that exposes plaintexts and data keys, so it must be asked for.
+        guard Self.isLoopback(host) || insecureHTTP else {
+            throw ValidationError(
+                "--listen \(listen) is not a loopback address and Trent serves plain HTTP: plaintexts and data keys would cross the network unencrypted. Put a TLS-terminating proxy in front and listen on loopback, or pass --insecure-http."
+            )
+        }
         // Files the server creates (database, WAL, keys) are private to its user.
         umask(0o077)
         var logger = Logger(label: "trent")
@@ -42,5 +51,10 @@ struct Serve: AsyncParsableCommand {
             ),
             logger: logger
         )
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 }
