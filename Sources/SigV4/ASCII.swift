@@ -17,6 +17,12 @@ func asciiCaseInsensitiveEquals(_ lhs: String, _ rhs: String) -> Bool {
     }
 }
 
+/// Whether a header name starts with a lowercase ASCII prefix, in any case, without allocating.
+func asciiCaseInsensitiveHasPrefix(_ name: String, _ lowercasePrefix: String) -> Bool {
+    name.utf8.count >= lowercasePrefix.utf8.count
+        && zip(name.utf8, lowercasePrefix.utf8).allSatisfy { asciiLowercased($0) == $1 }
+}
+
 @inline(__always)
 func asciiLowercased(_ byte: UInt8) -> UInt8 {
     byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
