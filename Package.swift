@@ -37,6 +37,15 @@ let package = Package(
         .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", "KMSPolicy", logging], swiftSettings: swiftSettings),
         // IAM and STS over the Query protocol: users, roles, policies, access keys, temporary credentials.
         .target(name: "KMSIdentity", dependencies: ["KMSCore", "KMSPolicy"], swiftSettings: swiftSettings),
+        // The audit trail: CloudTrail records, the group-commit sink, signed digests, the offline verifier and LookupEvents.
+        .target(
+            name: "KMSAudit",
+            dependencies: [
+                "KMSCore", "KMSCrypto", "KMSProtocol", crypto, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SigV4", dependencies: [crypto], swiftSettings: swiftSettings),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
@@ -50,7 +59,7 @@ let package = Package(
         .target(
             name: "KMSServer",
             dependencies: [
-                "KMSCore", "KMSCrypto", "KMSProtocol", "KMSIdentity", "SigV4",
+                "KMSCore", "KMSCrypto", "KMSProtocol", "KMSIdentity", "KMSAudit", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -61,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "trent",
             dependencies: [
-                "KMSServer", "KMSCore", "KMSStorageSQLite",
+                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", crypto,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "KMSServerTests",
             dependencies: [
-                "KMSServer", "KMSCore", "KMSIdentity", "KMSProtocol", "KMSStorageSQLite", "KMSTestSupport", "SigV4",
+                "KMSServer", "KMSAudit", "KMSCore", "KMSIdentity", "KMSProtocol", "KMSStorageSQLite", "KMSTestSupport", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 logging,
             ],

@@ -17,6 +17,11 @@ FORBIDDEN_FOR_SERVER = {"packages": {"postgres-nio", "GRDB.swift"}, "targets": {
 FORBIDDEN_FOR_POLICY = {"packages": FORBIDDEN_FOR_CORE["packages"] | {"swift-crypto", "swift-log"}, "targets": {"KMSCore", "KMSCrypto", "KMSProtocol", "SigV4"}}
 # IAM and STS are served by the server, never the other way round.
 FORBIDDEN_FOR_IDENTITY = FORBIDDEN_FOR_CORE
+# The audit trail runs as a service but knows no HTTP server, networking or database.
+FORBIDDEN_FOR_AUDIT = {
+    "packages": FORBIDDEN_FOR_CORE["packages"] - {"swift-service-lifecycle"},
+    "targets": FORBIDDEN_FOR_CORE["targets"] | {"KMSIdentity"},
+}
 
 package = json.loads(subprocess.run(["swift", "package", "dump-package"], check=True, capture_output=True, text=True).stdout)
 targets = {t["name"]: t for t in package["targets"]}
@@ -55,12 +60,13 @@ problems = (
     + violations("KMSServer", FORBIDDEN_FOR_SERVER)
     + violations("KMSPolicy", FORBIDDEN_FOR_POLICY)
     + violations("KMSIdentity", FORBIDDEN_FOR_IDENTITY)
+    + violations("KMSAudit", FORBIDDEN_FOR_AUDIT)
 )
 for problem in problems:
     print(f"layout: forbidden dependency {problem}", file=sys.stderr)
 if problems:
     sys.exit(1)
 print(
-    "layout: KMSCore and KMSIdentity have no networking, server or database dependency; KMSPolicy depends on nothing of ours; "
+    "layout: KMSCore, KMSIdentity and KMSAudit have no networking, server or database dependency; KMSPolicy depends on nothing of ours; "
     "KMSServer depends on no storage backend"
 )

@@ -130,6 +130,13 @@ public final class CachingMetadataStore: MetadataStore {
         return try await base.commit(writes)
     }
 
+    public func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult] {
+        let writes = entries.flatMap(\.writes)
+        // Reads alone change nothing cached; bumping the generation for them would keep the cache from filling under load.
+        defer { if !writes.isEmpty { invalidate(for: writes) } }
+        return try await base.commitAudited(entries)
+    }
+
     private func invalidate(for writes: [StoreWrite]) {
         cache.withLock { cache in
             cache.generation &+= 1
@@ -148,7 +155,7 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.aliases[alias.name] = nil
                 case .updateAlias(let name, _, _), .deleteAlias(let name):
                     cache.aliases[name] = nil
-                case .appendAuditRecord, .recordKeyUsage:
+                case .recordKeyUsage:
                     break
                 case .createGrant(let grant):
                     cache.grants[grant.keyID] = nil
@@ -184,6 +191,15 @@ public final class CachingMetadataStore: MetadataStore {
 
     public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
         try await base.auditRecords(after: sequence, limit: limit)
+    }
+
+    public func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] { try await base.lookupAuditRecords(query) }
+    public func auditSeals() async throws -> [AuditSeal] { try await base.auditSeals() }
+    public func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal? {
+        try await base.appendAuditSeal(make)
+    }
+    public func pruneAuditRecords(before date: Date, checkpoint make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal) async throws -> Int {
+        try await base.pruneAuditRecords(before: date, checkpoint: make)
     }
 
     public func user(named name: String) async throws -> UserRecord? { try await base.user(named: name) }

@@ -19,6 +19,12 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         case invalidGrantID = "InvalidGrantIdException"
         case invalidGrantToken = "InvalidGrantTokenException"
         case invalidKeyUsage = "InvalidKeyUsageException"
+        // CloudTrail's LookupEvents.
+        case invalidLookupAttributes = "InvalidLookupAttributesException"
+        case invalidTimeRange = "InvalidTimeRangeException"
+        case invalidMaxResults = "InvalidMaxResultsException"
+        case invalidNextToken = "InvalidNextTokenException"
+        case invalidEventCategory = "InvalidEventCategoryException"
         case invalidMarker = "InvalidMarkerException"
         case invalidSignature = "InvalidSignatureException"
         case invalidState = "KMSInvalidStateException"
@@ -58,7 +64,8 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
             case .unknownOperation, .unsupportedOperation: "InvalidAction"
             case .unrecognizedClient: "InvalidClientTokenId"
             case .disabled, .dryRun, .incorrectKey, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
-                 .invalidGrantToken, .invalidKeyUsage, .invalidMarker, .invalidState, .serialization, .tag, .validation:
+                 .invalidGrantToken, .invalidKeyUsage, .invalidMarker, .invalidState, .serialization, .tag, .validation,
+                 .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:
                 "ValidationError"
             }
         }

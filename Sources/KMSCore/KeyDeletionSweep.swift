@@ -2,11 +2,15 @@ import Foundation
 
 /// Carries out scheduled deletions whose date has passed. The server runs it
 /// periodically as a service; tests call it with a moved clock.
+/// Each deletion is committed with its record, a `DeleteKey` service event
+/// as CloudTrail writes one.
 public struct KeyDeletionSweep: Sendable {
     public let environment: ServiceEnvironment
+    public let audit: any AuditSink
 
-    public init(environment: ServiceEnvironment) {
+    public init(environment: ServiceEnvironment, audit: any AuditSink) {
         self.environment = environment
+        self.audit = audit
     }
 
     /// Deletes every key due by now and returns the IDs destroyed.
@@ -16,7 +20,7 @@ public struct KeyDeletionSweep: Sendable {
         var destroyed: [KeyID] = []
         // The destruction is conditional, so a concurrent CancelKeyDeletion wins or loses cleanly.
         for id in try await environment.store.keysPendingDeletion(dueBy: now)
-        where try await environment.store.commit([.destroyKey(id, dueBy: now)]) {
+        where try await audit.commit([.destroyKey(id, dueBy: now)], recording: environment.serviceEvent("DeleteKey", on: id, at: now)) {
             environment.keyStore.forget(id)
             destroyed.append(id)
         }

@@ -47,11 +47,14 @@ extension ResolvedKey {
 
 /// Rotates keys whose automatic rotation is due. The server runs it
 /// periodically; tests call it with a moved clock.
+/// Each rotation is committed with its record, a `RotateKey` service event.
 public struct KeyRotationSweep: Sendable {
     public let environment: ServiceEnvironment
+    public let audit: any AuditSink
 
-    public init(environment: ServiceEnvironment) {
+    public init(environment: ServiceEnvironment, audit: any AuditSink) {
         self.environment = environment
+        self.audit = audit
     }
 
     /// Rotates every key due by now and returns the IDs rotated. A rotation
@@ -64,7 +67,8 @@ public struct KeyRotationSweep: Sendable {
             guard let record = try await environment.store.key(id), record.state == .enabled,
                   let due = record.nextRotationDate, due <= now
             else { continue }
-            if try await environment.store.commit(KeyRotation.rotate(record, .automatic, in: environment)) {
+            let writes = try await KeyRotation.rotate(record, .automatic, in: environment)
+            if try await audit.commit(writes, recording: environment.serviceEvent("RotateKey", on: id, at: now)) {
                 rotated.append(id)
             }
         }

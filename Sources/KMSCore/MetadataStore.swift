@@ -37,9 +37,26 @@ public protocol MetadataStore: Sendable {
     /// write documents, also applying nothing.
     func commit(_ writes: [StoreWrite]) async throws -> Bool
 
-    // MARK: audit records
-    /// Records appended by `StoreWrite.appendAuditRecord`, in commit order, strictly after `sequence`.
+    // MARK: audit trail
+    /// Commits a batch of requests in one durable transaction (one fsync):
+    /// each entry's writes, all or none as `commit` applies them, and, if
+    /// they held, its record, appended to the hash chain in batch order.
+    /// An entry whose writes fail leaves nothing and does not affect the
+    /// others. A throw means nothing of the batch was kept.
+    func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult]
+    /// Records in chain order, strictly after `sequence`.
     func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord]
+    /// Records matching a LookupEvents search, newest first, with their resources.
+    func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord]
+    /// Appends a seal made by `make` from where the chain stands, in one
+    /// transaction, so that no record slips in between. `make` returning nil appends nothing.
+    func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal?
+    /// Every seal, oldest first.
+    func auditSeals() async throws -> [AuditSeal]
+    /// Deletes the records older than `date` after appending a checkpoint seal
+    /// made by `make` for the newest of them, in one transaction; returns how
+    /// many were deleted.
+    func pruneAuditRecords(before date: Date, checkpoint make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal) async throws -> Int
 
     // MARK: identities (changed through `commit`)
     func user(named name: String) async throws -> UserRecord?
@@ -86,10 +103,6 @@ public enum StoreWrite: Sendable, Hashable {
     case updateAlias(named: String, targetKeyID: KeyID, updatedAt: Date)
     /// `.notFound` if there is no alias of that name.
     case deleteAlias(named: String)
-    /// An audit record, opaque to the store, kept in commit order, so that a
-    /// change and its record are kept together or not at all.
-    case appendAuditRecord([UInt8])
-
     // Identities. Each names the error it throws, applying nothing.
     /// `.alreadyExists`.
     case createUser(UserRecord)
@@ -128,13 +141,3 @@ public enum StoreWrite: Sendable, Hashable {
     /// Keeps the later of this and the stored last use; a key destroyed meanwhile is skipped.
     case recordKeyUsage(KeyID, KeyUseRecord)
 }
-
-public struct StoredAuditRecord: Sendable, Hashable {
-    public var sequence: Int64
-    public var bytes: [UInt8]
-    public init(sequence: Int64, bytes: [UInt8]) {
-        self.sequence = sequence
-        self.bytes = bytes
-    }
-}
-

@@ -52,3 +52,12 @@ public struct OperationContext: Sendable {
         self.authorizer = authorizer
     }
 }
+
+extension ServiceEnvironment {
+    /// The record of the service's own work on a key.
+    func serviceEvent(_ name: String, on key: KeyID, at time: Date) -> AuditEvent {
+        var event = AuditEvent(serviceEventName: name, accountID: accountID, region: region, time: time, requestID: UUID().uuidString.lowercased())
+        event.resources = [keyARN(key)]
+        return event
+    }
+}

@@ -13,7 +13,8 @@ extension KMSError.Code {
         case .accessDenied, .alreadyExists, .deleteConflict, .disabled, .expiredToken, .incompleteSignature, .incorrectKey,
              .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID, .invalidGrantToken, .invalidKeyUsage, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
              .malformedPolicyDocument, .notAuthorized, .notFound, .serialization, .tag, .unknownOperation,
-             .throttling, .unrecognizedClient, .unsupportedOperation, .validation:
+             .throttling, .unrecognizedClient, .unsupportedOperation, .validation,
+             .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:
             .badRequest
         }
     }

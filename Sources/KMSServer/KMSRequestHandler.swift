@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KMSAudit
 import KMSCore
 import KMSIdentity
 import KMSProtocol
@@ -10,23 +11,35 @@ import SigV4
 
 /// The single `POST /` endpoint: body limit, SigV4, then the API the
 /// signature's scope names: KMS (JSON 1.1, `X-Amz-Target`) through the
-/// request pipeline, or IAM and STS (Query protocol) through the query
-/// pipeline, each with its own error shapes.
+/// request pipeline, CloudTrail's LookupEvents (JSON 1.1) over the audit
+/// trail, or IAM and STS (Query protocol) through the query pipeline, each
+/// with its own error shapes. A signature that fails but names an access
+/// key is recorded in the audit trail.
 struct KMSRequestHandler: Sendable {
     static let maximumBodySize = 1 << 20
 
     /// The APIs of one endpoint, by the service a signature is scoped to.
     enum API: Sendable, Equatable {
         case kms
+        case cloudTrail
         case query(QueryService)
 
         init(scopeService service: String?) {
-            self = QueryService(rawValue: service ?? "").map(API.query) ?? .kms
+            self = service == "cloudtrail" ? .cloudTrail : QueryService(rawValue: service ?? "").map(API.query) ?? .kms
+        }
+
+        var eventSource: String {
+            switch self {
+            case .kms: "kms.amazonaws.com"
+            case .cloudTrail: "cloudtrail.amazonaws.com"
+            case .query(let service): service.eventSource
+            }
         }
     }
 
     let pipeline: RequestPipeline
     let queries: QueryPipeline
+    let cloudTrail: CloudTrailAPI
     /// KMS, IAM and STS in this server's region, and IAM and STS also in us-east-1, where AWS scopes their global endpoints.
     let verifier: SigV4Verifier
     let credentials: CredentialCache
@@ -35,17 +48,18 @@ struct KMSRequestHandler: Sendable {
     let requestIDs = RequestIDs()
 
     init(
-        pipeline: RequestPipeline, queries: QueryPipeline, identityGeneration: @escaping @Sendable () -> UInt64,
+        pipeline: RequestPipeline, queries: QueryPipeline, cloudTrail: CloudTrailAPI, identityGeneration: @escaping @Sendable () -> UInt64,
         credentialCacheLifetime: Duration, logger: Logger
     ) {
         let region = pipeline.environment.region
         // KMS first: its service is the one an error about a wrong scope names.
-        var scopes = ["kms", "iam", "sts"].map { SigV4Verifier.Scope(service: $0, region: region) }
+        var scopes = ["kms", "iam", "sts", "cloudtrail"].map { SigV4Verifier.Scope(service: $0, region: region) }
         if region != "us-east-1" {
             scopes += ["iam", "sts"].map { SigV4Verifier.Scope(service: $0, region: "us-east-1") }
         }
         self.pipeline = pipeline
         self.queries = queries
+        self.cloudTrail = cloudTrail
         self.verifier = SigV4Verifier(scopes: scopes)
         self.credentials = CredentialCache(identities: queries.identities, lifetime: credentialCacheLifetime, generation: identityGeneration)
         self.now = pipeline.environment.now
@@ -59,7 +73,15 @@ struct KMSRequestHandler: Sendable {
         do {
             let body = try await readBody(&request)
             let time = now()
-            let (principal, api) = try await authenticate(Self.sigV4Request(request), target: target, body: body, at: time)
+            let signed = Self.sigV4Request(request)
+            let (principal, api): (Principal, API)
+            do {
+                (principal, api) = try await authenticate(signed, target: target, body: body, at: time)
+            } catch {
+                throw await recordFailedAuthentication(
+                    error, signed, target: target, body: body, requestID: requestID, remoteAddress: remoteAddress, time: time
+                )
+            }
             let context = RequestContext(
                 principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
                 userAgent: request.headers[.userAgent], time: time
@@ -69,6 +91,9 @@ struct KMSRequestHandler: Sendable {
                 let output = try await pipeline.handle(target: target, body: body, context: context)
                 logger.debug("request", metadata: ["request-id": "\(requestID)", "target": "\(target ?? "")", "caller": "\(principal.displayName)"])
                 return Self.response(.ok, output, contentType: Self.jsonContentType, requestID: requestID)
+            case .cloudTrail:
+                let output = try await cloudTrail.handle(target: target, body: body, context: context)
+                return Self.response(.ok, output, contentType: Self.jsonContentType, requestID: requestID)
             case .query(let service):
                 let output = try await queries.handle(service, body: body, context: context)
                 logger.debug("request", metadata: ["request-id": "\(requestID)", "service": "\(service.rawValue)", "caller": "\(principal.displayName)"])
@@ -76,8 +101,7 @@ struct KMSRequestHandler: Sendable {
             }
         } catch {
             // The API whose error shape to answer in: KMS's when there is a target, else what the signature claims.
-            let api = target != nil ? .kms : API(scopeService: SigV4Verifier.claimedService(of: Self.sigV4Request(request)))
-            return errorResponse(error, api: api, requestID: requestID)
+            return errorResponse(error, api: Self.errorShape(target: target, claimedService: SigV4Verifier.claimedService(of: Self.sigV4Request(request))), requestID: requestID)
         }
     }
 
@@ -117,10 +141,46 @@ struct KMSRequestHandler: Sendable {
             throw KMSError(Self.code(for: error.code), error.message)
         }
         let api = API(scopeService: verified.scope.service)
-        if target != nil, api != .kms {
-            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: 'kms'.")
+        if let target, case .query = api {
+            let service = target.hasPrefix(CloudTrailAPI.targetPrefix) ? "cloudtrail" : "kms"
+            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: '\(service)'.")
         }
         return (verified.identity, api)
+    }
+
+    /// The API whose error shape to answer in: JSON when there is a target, else what the signature claims.
+    private static func errorShape(target: String?, claimedService: String?) -> API {
+        let claimed = API(scopeService: claimedService)
+        guard target != nil else { return claimed }
+        return claimed == .cloudTrail ? .cloudTrail : .kms
+    }
+
+    /// Records a failed authentication that names an access key, with the
+    /// key's owner when it has one, and returns the error to answer with: an
+    /// internal error if the record cannot be kept.
+    private func recordFailedAuthentication(
+        _ error: KMSError, _ signed: SigV4Request, target: String?, body: [UInt8], requestID: String, remoteAddress: String?, time: Date
+    ) async -> KMSError {
+        guard let claimed = SigV4Verifier.claimedAccessKeyID(of: signed), !claimed.isEmpty else { return error }
+        // Bounded: the header is the caller's, and the record must stay small.
+        let accessKeyID = String(claimed.prefix(128))
+        let owner = try? await credentials.credential(for: accessKeyID, sessionToken: signed.firstValue(ofHeader: "x-amz-security-token"))?.identity
+        let api = Self.errorShape(target: target, claimedService: SigV4Verifier.claimedService(of: signed))
+        let eventName: String = switch api {
+        case .kms: target.map { $0.hasPrefix(OperationName.targetPrefix) ? String($0.dropFirst(OperationName.targetPrefix.count)) : $0 } ?? "(none)"
+        case .cloudTrail: target.map { String($0.dropFirst(CloudTrailAPI.targetPrefix.count)) } ?? "(none)"
+        case .query: (try? QueryParameters(formBody: body))?["Action"] ?? "(none)"
+        }
+        var event = AuditEvent(
+            serviceEventName: String(eventName.prefix(128)), accountID: pipeline.environment.accountID, region: pipeline.environment.region,
+            time: time, requestID: requestID
+        )
+        event.eventSource = api.eventSource
+        event.identity = .unauthenticated(accessKeyID: accessKeyID, owner: owner, accountID: pipeline.environment.accountID)
+        event.sourceIPAddress = remoteAddress
+        event.userAgent = signed.firstValue(ofHeader: "user-agent")
+        event.readOnly = api == .kms ? KMSOperations.isReadOnly(target: target) : api == .cloudTrail
+        return await pipeline.auditSink.recordFailure(error, event)
     }
 
     private static func code(for code: SigV4Error.Code) -> KMSError.Code {
@@ -140,7 +200,7 @@ struct KMSRequestHandler: Sendable {
             logger.error("internal failure", metadata: ["request-id": "\(requestID)", "error": "\(kmsError.debugDescription)"])
         }
         switch api {
-        case .kms:
+        case .kms, .cloudTrail:
             let body = (try? WireCodec.encode(AWSErrorBody(type: kmsError.code.awsName, message: kmsError.message))) ?? []
             return Self.response(kmsError.code.httpStatus, body, contentType: Self.jsonContentType, requestID: requestID)
         case .query(let service):

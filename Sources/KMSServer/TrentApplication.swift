@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+public import KMSAudit
 public import KMSCore
 public import KMSIdentity
 public import Logging
@@ -11,6 +12,7 @@ import SigV4
 public func buildApplication(
     pipeline: RequestPipeline,
     queries: QueryPipeline,
+    cloudTrail: CloudTrailAPI,
     identityGeneration: @escaping @Sendable () -> UInt64,
     host: String,
     port: Int,
@@ -18,7 +20,7 @@ public func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
-        pipeline: pipeline, queries: queries, identityGeneration: identityGeneration,
+        pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: identityGeneration,
         credentialCacheLifetime: credentialCacheLifetime, logger: logger
     )
     let router = Router(context: TrentRequestContext.self)

@@ -1,4 +1,5 @@
 public import Foundation
+public import KMSAudit
 public import KMSCore
 import KMSIdentity
 public import Logging
@@ -28,11 +29,12 @@ public enum TrentServer {
         /// Bounds how long a change to a key or alias made by another process
         /// takes to be seen here (`CachingMetadataStore`).
         public var metadataCacheLifetime: Duration
+        public var audit: AuditMode
 
         public init(
             dataDirectory: DataDirectory.Configuration, storage: any StorageBackend, host: String, port: Int,
             deletionSweepInterval: Duration = .seconds(60), credentialCacheLifetime: Duration = .seconds(30),
-            metadataCacheLifetime: Duration = .seconds(5)
+            metadataCacheLifetime: Duration = .seconds(5), audit: AuditMode = .trail(.init())
         ) {
             self.dataDirectory = dataDirectory
             self.storage = storage
@@ -41,7 +43,15 @@ public enum TrentServer {
             self.deletionSweepInterval = deletionSweepInterval
             self.credentialCacheLifetime = credentialCacheLifetime
             self.metadataCacheLifetime = metadataCacheLifetime
+            self.audit = audit
         }
+    }
+
+    public enum AuditMode: Sendable {
+        /// Every request recorded, durable before its answer.
+        case trail(AuditTrail.Configuration)
+        /// Nothing recorded: the benchmark's baseline only, which the command line refuses outside a benchmark.
+        case disabledForBenchmark
     }
 
     public static func run(_ configuration: Configuration, logger: Logger) async throws {
@@ -53,28 +63,50 @@ public enum TrentServer {
         )
         try await environment.startUsageTracking()
         let authorizer = PolicyAuthorizer(store: store)
-        let auditSink = NoAuditTrail(store: store)
+        let auditSink: any AuditSink
+        var services: [any Service] = [directory.store]
+        var trail: AuditTrail?
+        switch configuration.audit {
+        case .trail(let settings):
+            let signer = try await AuditSigner.load(store: store, sealer: directory.identities.sealer)
+            let auditTrail = AuditTrail(store: store, signer: signer, configuration: settings, now: environment.now, logger: logger)
+            services.append(auditTrail)
+            auditSink = auditTrail
+            trail = auditTrail
+        case .disabledForBenchmark:
+            logger.warning("the audit trail is DISABLED for a benchmark: requests are not recorded")
+            auditSink = NoAuditTrail(store: store)
+        }
         let pipeline = RequestPipeline(environment: environment, authorizer: authorizer, auditSink: auditSink)
         // Identity changes go through the caching store too, so that the credential cache sees them at once.
         let identities = Identities(
             store: store, sealer: directory.identities.sealer, accountID: directory.accountID, now: environment.now
         )
         let queries = QueryPipeline(identities: identities, authorizer: authorizer, auditSink: auditSink, region: environment.region)
+        let cloudTrail = CloudTrailAPI(store: store, authorizer: authorizer, auditSink: auditSink, region: environment.region)
         let application = buildApplication(
-            pipeline: pipeline, queries: queries, identityGeneration: { store.identityGeneration }, host: configuration.host,
+            pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { store.identityGeneration }, host: configuration.host,
             port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime, logger: logger
         )
         let maintenance = KeyMaintenanceService(
-            deletions: KeyDeletionSweep(environment: environment), rotations: KeyRotationSweep(environment: environment),
+            deletions: KeyDeletionSweep(environment: environment, audit: auditSink),
+            rotations: KeyRotationSweep(environment: environment, audit: auditSink),
             usage: KeyUsageFlush(environment: environment),
             interval: configuration.deletionSweepInterval, logger: logger
         )
-        // Shut down in reverse: the application stops taking requests first, the store last.
+        // Shut down in reverse: the application stops taking requests first,
+        // then background work, then the audit trail seals the chain, the store last.
+        services += [maintenance, application]
         let group = ServiceGroup(configuration: .init(
-            services: [directory.store, maintenance, application],
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await group.run()
+        if let statistics = trail?.statistics {
+            logger.notice("audit trail closed", metadata: [
+                "records": "\(statistics.records)", "commits": "\(statistics.batches)", "digests": "\(statistics.digests)",
+            ])
+        }
     }
 }

@@ -20,9 +20,9 @@ final class SQLiteDatabase: @unchecked Sendable {
     /// Opens (creating if needed) the database in WAL mode with
     /// `synchronous=FULL`, so a committed transaction survives power loss and
     /// `kill -9` alike.
-    init(path: String) throws {
+    init(path: String, readOnly: Bool = false) throws {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -31,8 +31,10 @@ final class SQLiteDatabase: @unchecked Sendable {
         }
         state = State(handle: handle)
         sqlite3_busy_timeout(handle, 5_000)
-        try read { db in
-            try db.executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+        if !readOnly {
+            try read { db in
+                try db.executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            }
         }
     }
 
@@ -152,7 +154,7 @@ struct Connection {
 /// SQLite's destructor constant, which the C macro casts from -1.
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-enum SQLiteValue {
+enum SQLiteValue: Sendable {
     case null
     case integer(Int64)
     case real(Double)

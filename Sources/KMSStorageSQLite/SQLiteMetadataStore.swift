@@ -23,6 +23,21 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         try database.transaction { db in try SQLiteSchema.migrate(db) }
     }
 
+    /// Opens an existing database only to read it, as `trent audit verify`
+    /// does, beside a running server or without one. Nothing is migrated: a
+    /// database from another schema version is refused.
+    public init(readingOnly path: String, threadPool: NIOThreadPool = .singleton) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SQLiteError(code: -1, message: "no Trent database at \(path)")
+        }
+        database = try SQLiteDatabase(path: path, readOnly: true)
+        self.threadPool = threadPool
+        let version = try database.read { db in try db.query("PRAGMA user_version") { row in Int(row.int(0)) }.first ?? 0 }
+        guard version == SQLiteSchema.migrations.count else {
+            throw SQLiteError(code: -1, message: "the database at \(path) has schema \(version) and this Trent reads \(SQLiteSchema.migrations.count): start this Trent's server on it once")
+        }
+    }
+
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await threadPool.runIfActive(body)
     }
@@ -161,7 +176,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         }
     }
 
-    private static func apply(_ write: StoreWrite, _ db: Connection) throws {
+    static func apply(_ write: StoreWrite, _ db: Connection) throws {
         switch write {
         case .createKey(let record, let firstVersion):
             do {
@@ -235,8 +250,6 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         case .deleteAlias(let name):
             try db.run("DELETE FROM aliases WHERE name = ?", [.text(name)])
             guard db.changes == 1 else { throw KMSError.notFound("Alias \(name) is not found.") }
-        case .appendAuditRecord(let bytes):
-            try db.run("INSERT INTO audit_log (record) VALUES (?)", [.blob(bytes)])
         case .createUser, .deleteUser, .tag, .createAccessKey, .setAccessKeyStatus, .deleteAccessKey, .createRole, .deleteRole,
              .putInlinePolicy, .deleteInlinePolicy, .createManagedPolicy, .deleteManagedPolicy, .attachPolicy, .detachPolicy:
             try applyIdentityWrite(write, db)
@@ -283,17 +296,6 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.
             guard error.isConstraintViolation else { throw error }
             throw KMSError(.alreadyExists, "Key \(version.keyID) already has a version \(version.version).")
-        }
-    }
-
-    public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
-        try await blocking { [database] in
-            try database.read { db in
-                try db.query(
-                    "SELECT sequence, record FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?",
-                    [.integer(sequence), .integer(Int64(limit))]
-                ) { row in StoredAuditRecord(sequence: row.int(0), bytes: row.blob(1)) }
-            }
         }
     }
 

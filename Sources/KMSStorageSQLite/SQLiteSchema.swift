@@ -136,6 +136,50 @@ enum SQLiteSchema {
             request_id TEXT NOT NULL
         );
         """,
+        // The audit trail: records in one hash chain, with the fields
+        // LookupEvents searches by; the chain's head; signed seals. The
+        // earlier opaque log was never written by a server.
+        """
+        DROP TABLE audit_log;
+        CREATE TABLE audit_records (
+            sequence INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            event_time REAL NOT NULL,
+            event_name TEXT NOT NULL,
+            event_source TEXT NOT NULL,
+            read_only INTEGER NOT NULL,
+            username TEXT,
+            access_key_id TEXT,
+            record BLOB NOT NULL,
+            previous_hash BLOB NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE INDEX audit_by_time ON audit_records (event_time);
+        CREATE INDEX audit_by_name ON audit_records (event_name, sequence);
+        CREATE INDEX audit_by_username ON audit_records (username, sequence) WHERE username IS NOT NULL;
+        CREATE INDEX audit_by_access_key ON audit_records (access_key_id, sequence) WHERE access_key_id IS NOT NULL;
+        CREATE INDEX audit_by_event_id ON audit_records (event_id);
+        CREATE TABLE audit_resources (
+            sequence INTEGER NOT NULL,
+            resource_type TEXT NOT NULL,
+            resource_name TEXT NOT NULL
+        );
+        CREATE INDEX audit_resources_by_name ON audit_resources (resource_name, sequence);
+        CREATE INDEX audit_resources_by_sequence ON audit_resources (sequence);
+        CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            sequence INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TABLE audit_seals (
+            number INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL
+        );
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

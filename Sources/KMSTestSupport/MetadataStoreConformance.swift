@@ -18,7 +18,7 @@ public enum MetadataStoreConformance {
         Check(name: "a taken key ID is alreadyExists and the batch keeps nothing", run: takenKeyIDKeepsNothing),
         Check(name: "updateKey is a compare-and-swap on the revision and replaces every mutable field", run: updateKeyIsCompareAndSwap),
         Check(name: "a failed condition rolls back the whole batch", run: failedConditionRollsBackTheBatch),
-        Check(name: "a state change and its audit record commit together", run: stateChangeAndAuditRecordCommitTogether),
+        Check(name: "a state change and its audit record commit together; a write that fails keeps neither", run: stateChangeAndAuditRecordCommitTogether),
         Check(name: "a new version and the current-version bump commit together", run: newVersionAndBumpCommitTogether),
         Check(name: "destroyKey is conditional and takes versions, tags and aliases", run: destroyKeyIsConditional),
         Check(name: "alias writes report taken and missing names", run: aliasWrites),
@@ -29,7 +29,8 @@ public enum MetadataStoreConformance {
         Check(name: "roles, inline and managed policies: attachments, quotas, conflicts", run: policiesAndRoles),
         Check(name: "grants list by key and retiring principal and go with their key", run: grants),
         Check(name: "settings are initialized once", run: settings),
-        Check(name: "audit records page in commit order", run: auditRecordPaging),
+        Check(name: "audit records page in chain order and are found by each lookup attribute", run: auditRecordPagingAndLookup),
+        Check(name: "seals name the chain's head; pruning leaves a checkpoint and the chain goes on", run: auditSealsAndPruning),
     ]
 
     // MARK: fixtures
@@ -145,15 +146,27 @@ public enum MetadataStoreConformance {
 
     static func stateChangeAndAuditRecordCommitTogether(_ store: any MetadataStore) async throws {
         let read = try await create(key(), in: store)
+        try await store.commit([.createAlias(alias("alias/taken", read.id))])
         var disabled = read
         disabled.state = .disabled
-        #expect(try await store.commit([.updateKey(disabled), .appendAuditRecord(Array("disable".utf8))]))
         var stale = read
         stale.description = "lost"
-        #expect(try await store.commit([.updateKey(stale), .appendAuditRecord(Array("lost".utf8))]) == false)
+        let results = try await store.commitAudited([
+            AuditedWrites(writes: [.updateKey(disabled)], record: auditRow("disable")),
+            AuditedWrites(writes: [.updateKey(stale)], record: auditRow("lost")),
+            AuditedWrites(writes: [.createAlias(alias("alias/taken", read.id))], record: auditRow("taken")),
+            AuditedWrites(writes: [], record: auditRow("read")),
+        ])
+        #expect(results.map(outcome) == ["committed 1", "condition failed", "rejected AlreadyExistsException", "committed 2"])
         let records = try await store.auditRecords(after: 0, limit: 10)
-        #expect(records.map(\.bytes) == [Array("disable".utf8)])
-        #expect(try #require(try await store.key(read.id)).state == .disabled)
+        #expect(records.map { String(decoding: $0.row.body, as: UTF8.self) } == ["disable", "read"])
+        #expect(records.map(\.previousHash) == [AuditChain.genesis, records[0].hash])
+        #expect(records.map(\.hash) == [
+            AuditChain.link(previous: AuditChain.genesis, record: Array("disable".utf8)), AuditChain.link(previous: records[0].hash, record: Array("read".utf8)),
+        ])
+        let kept = try #require(try await store.key(read.id))
+        #expect(kept.state == .disabled)
+        #expect(kept.description == "")
     }
 
     static func newVersionAndBumpCommitTogether(_ store: any MetadataStore) async throws {
@@ -398,15 +411,95 @@ public enum MetadataStoreConformance {
         #expect(try await store.setting("s") == [1])
     }
 
-    static func auditRecordPaging(_ store: any MetadataStore) async throws {
-        for index in 0..<5 {
-            #expect(try await store.commit([.appendAuditRecord([UInt8(index)])]))
+    /// An audit record whose body is `body`, made at `createdAt + offset` seconds.
+    public static func auditRow(
+        _ body: String, name: String = "Encrypt", offset: TimeInterval = 0, username: String? = "alice", accessKeyID: String? = "AKIAALICE",
+        readOnly: Bool = false, source: String = "kms.amazonaws.com", resources: [AuditResource] = []
+    ) -> AuditRecordRow {
+        AuditRecordRow(
+            eventID: "event-\(body)", eventTime: createdAt.addingTimeInterval(offset), eventName: name, eventSource: source, readOnly: readOnly,
+            username: username, accessKeyID: accessKeyID, resources: resources, body: Array(body.utf8)
+        )
+    }
+
+    private static func outcome(_ result: AuditedCommitResult) -> String {
+        switch result {
+        case .committed(let sequence): "committed \(sequence)"
+        case .conditionFailed: "condition failed"
+        case .rejected(let error): "rejected \(error.code.awsName)"
         }
+    }
+
+    static func auditRecordPagingAndLookup(_ store: any MetadataStore) async throws {
+        let key = AuditResource(type: "AWS::KMS::Key", name: "arn:aws:kms:us-east-1:111122223333:key/k1")
+        let rows = [
+            auditRow("a", name: "CreateKey", offset: 0, resources: [key]),
+            auditRow("b", name: "Encrypt", offset: 10, username: "bob", accessKeyID: "AKIABOB", readOnly: true, resources: [key]),
+            auditRow("c", name: "CreateUser", offset: 20, username: nil, accessKeyID: nil, source: "iam.amazonaws.com"),
+            auditRow("d", name: "Encrypt", offset: 30, readOnly: true),
+            auditRow("e", name: "Decrypt", offset: 40),
+        ]
+        _ = try await store.commitAudited(rows.map { AuditedWrites(writes: [], record: $0) })
         let all = try await store.auditRecords(after: 0, limit: 10)
-        #expect(all.map(\.bytes) == (0..<5).map { [UInt8($0)] })
-        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
-        let page = try await store.auditRecords(after: all[1].sequence, limit: 2)
-        #expect(page == Array(all[2..<4]))
+        #expect(all.map(\.row.eventID) == rows.map(\.eventID))
+        #expect(all.map(\.row.eventTime) == rows.map(\.eventTime))
+        #expect(try await store.auditRecords(after: all[1].sequence, limit: 2) == Array(all[2..<4]))
+
+        func bodies(_ query: AuditQuery) async throws -> String {
+            String(decoding: try await store.lookupAuditRecords(query).flatMap(\.row.body), as: UTF8.self)
+        }
+        #expect(try await bodies(AuditQuery(limit: 50)) == "edcba")
+        #expect(try await bodies(AuditQuery(attribute: .eventName("Encrypt"), limit: 50)) == "db")
+        #expect(try await bodies(AuditQuery(attribute: .eventID("event-c"), limit: 50)) == "c")
+        #expect(try await bodies(AuditQuery(attribute: .readOnly(true), limit: 50)) == "db")
+        #expect(try await bodies(AuditQuery(attribute: .readOnly(false), limit: 50)) == "eca")
+        #expect(try await bodies(AuditQuery(attribute: .username("bob"), limit: 50)) == "b")
+        #expect(try await bodies(AuditQuery(attribute: .accessKeyID("AKIAALICE"), limit: 50)) == "eda")
+        #expect(try await bodies(AuditQuery(attribute: .eventSource("iam.amazonaws.com"), limit: 50)) == "c")
+        #expect(try await bodies(AuditQuery(attribute: .resourceName(key.name), limit: 50)) == "ba")
+        #expect(try await bodies(AuditQuery(attribute: .resourceType("AWS::KMS::Key"), limit: 50)) == "ba")
+        #expect(try await bodies(AuditQuery(startTime: createdAt.addingTimeInterval(10), endTime: createdAt.addingTimeInterval(30), limit: 50)) == "dcb")
+        #expect(try await bodies(AuditQuery(beforeSequence: all[3].sequence, limit: 2)) == "cb")
+        let found = try await store.lookupAuditRecords(AuditQuery(attribute: .eventID("event-b"), limit: 1))
+        #expect(found.first?.row.resources == [key])
+        #expect(found.first?.row.username == "bob")
+        #expect(found.first?.row.readOnly == true)
+    }
+
+    static func auditSealsAndPruning(_ store: any MetadataStore) async throws {
+        #expect(try await store.appendAuditSeal { _ in nil } == nil)
+        _ = try await store.commitAudited((0..<4).map { AuditedWrites(writes: [], record: auditRow("r\($0)", offset: Double($0) * 10)) })
+        let records = try await store.auditRecords(after: 0, limit: 10)
+        let seal = try #require(try await store.appendAuditSeal { basis in
+            #expect(basis.number == 1)
+            #expect(basis.lastSequence == records[3].sequence)
+            #expect(basis.lastHash == records[3].hash)
+            #expect(basis.previousDigestSequence == 0)
+            #expect(basis.previousSealHash == AuditChain.genesis)
+            return AuditSeal(number: basis.number, kind: .digest, lastSequence: basis.lastSequence ?? 0, time: basis.time, body: [1], signature: [2])
+        })
+        // Records 0 and 1 are older than offset 15; record 2 is not, so nothing after it goes.
+        let pruned = try await store.pruneAuditRecords(before: createdAt.addingTimeInterval(15)) { basis in
+            #expect(basis.number == 2)
+            #expect(basis.lastSequence == records[1].sequence)
+            #expect(basis.lastHash == records[1].hash)
+            #expect(basis.previousDigestSequence == records[3].sequence)
+            #expect(basis.previousSealHash == AuditChain.sealHash([1]))
+            return AuditSeal(number: basis.number, kind: .checkpoint, lastSequence: basis.lastSequence ?? 0, time: basis.time, body: [3], signature: [4])
+        }
+        #expect(pruned == 2)
+        #expect(try await store.auditRecords(after: 0, limit: 10) == Array(records[2...]))
+        #expect(try await store.auditSeals().map(\.kind) == [.digest, .checkpoint])
+        #expect(try await store.auditSeals().first == seal)
+        #expect(try await store.pruneAuditRecords(before: createdAt) { _ in Issue.record("nothing to prune"); throw CancellationError() } == 0)
+        // Pruning everything keeps the head: the next record links to the last one pruned.
+        #expect(try await store.pruneAuditRecords(before: createdAt.addingTimeInterval(1000)) { basis in
+            AuditSeal(number: basis.number, kind: .checkpoint, lastSequence: basis.lastSequence ?? 0, time: basis.time, body: [5], signature: [6])
+        } == 2)
+        _ = try await store.commitAudited([AuditedWrites(writes: [], record: auditRow("after"))])
+        let after = try await store.auditRecords(after: 0, limit: 10)
+        #expect(after.map(\.sequence) == [records[3].sequence + 1])
+        #expect(after.first?.previousHash == records[3].hash)
     }
 }
 

@@ -18,7 +18,7 @@ public struct SigV4Request: Sendable {
     }
 
     /// First value of the header named `name`, if any.
-    func firstValue(ofHeader name: String) -> String? {
+    public func firstValue(ofHeader name: String) -> String? {
         headers.first { asciiCaseInsensitiveEquals($0.name, name) }?.value
     }
 }

@@ -126,13 +126,23 @@ public struct SigV4Verifier: Sendable {
     /// anything: for choosing the error shape of a request that fails before
     /// its signature is checked. Nil without a parsable signature.
     public static func claimedService(of request: SigV4Request) -> String? {
+        claimedCredential(of: request)?.service
+    }
+
+    /// The access key a request names, whether or not its signature verifies:
+    /// for the record of a failed authentication.
+    public static func claimedAccessKeyID(of request: SigV4Request) -> String? {
+        claimedCredential(of: request)?.accessKeyID
+    }
+
+    private static func claimedCredential(of request: SigV4Request) -> CredentialScope? {
         let parameters: SignatureParameters?
         if let authorization = request.firstValue(ofHeader: "authorization") {
             parameters = try? AuthorizationHeader.parse(authorization)
         } else {
             parameters = try? PresignedQuery.parse(request.query)
         }
-        return parameters?.credential.service
+        return parameters?.credential
     }
 
     /// The request timestamp and, for header auth, the name of the header it came from.

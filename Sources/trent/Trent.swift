@@ -5,7 +5,7 @@ struct Trent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trent",
         abstract: "A self-hostable key management service that speaks the AWS KMS API.",
-        subcommands: [Serve.self, User.self, AccessKey.self]
+        subcommands: [Serve.self, User.self, AccessKey.self, Audit.self]
     )
 }
 

@@ -144,6 +144,13 @@ struct CachingMetadataStoreTests {
             try await base.listAliases(for: keyID, after: marker, limit: limit)
         }
         func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] { try await base.auditRecords(after: sequence, limit: limit) }
+        func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult] { try await base.commitAudited(entries) }
+        func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] { try await base.lookupAuditRecords(query) }
+        func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal? { try await base.appendAuditSeal(make) }
+        func auditSeals() async throws -> [AuditSeal] { try await base.auditSeals() }
+        func pruneAuditRecords(before date: Date, checkpoint make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal) async throws -> Int {
+            try await base.pruneAuditRecords(before: date, checkpoint: make)
+        }
         func user(named name: String) async throws -> UserRecord? { try await base.user(named: name) }
         func listUsers() async throws -> [UserRecord] { try await base.listUsers() }
         func accessKey(_ id: String) async throws -> AccessKeyRecord? { try await base.accessKey(id) }

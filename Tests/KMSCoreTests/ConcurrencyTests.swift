@@ -34,7 +34,12 @@ struct ConcurrencyTests {
     struct StoreRecordingSink: AuditSink {
         let store: any MetadataStore
         func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool {
-            try await store.commit(writes + [.appendAuditRecord(Array("\(event.eventName) \(event.errorCode ?? "ok")".utf8))])
+            let record = MetadataStoreConformance.auditRow("\(event.eventName) \(event.errorCode ?? "ok")")
+            switch try await store.commitAudited([AuditedWrites(writes: writes, record: record)])[0] {
+            case .committed: return true
+            case .conditionFailed: return false
+            case .rejected(let error): throw error
+            }
         }
     }
 
@@ -50,7 +55,7 @@ struct ConcurrencyTests {
         await #expect(throws: KMSError(.notFound, "")) { try await nodeB.call(DescribeKey.self, #"{"KeyId":"alias/none"}"#) }
 
         #expect(nodeB.audit.lostCommits == 1)
-        let records = try await nodeA.database.auditRecords(after: 0, limit: 100).map { String(decoding: $0.bytes, as: UTF8.self) }
+        let records = try await nodeA.database.auditRecords(after: 0, limit: 100).map { String(decoding: $0.row.body, as: UTF8.self) }
         #expect(records == ["CreateKey ok", "DescribeKey ok", "DisableKey ok", "UpdateKeyDescription ok", "DescribeKey NotFoundException"])
     }
 

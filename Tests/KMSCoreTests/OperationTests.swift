@@ -152,7 +152,7 @@ struct OperationTests {
         _ = try await env.call(Encrypt.self, #"{"KeyId":"\#(doomed)","Plaintext":"aGk="}"#)
         _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(doomed)","PendingWindowInDays":7}"#)
         env.clock.advance(days: 8)
-        try await KeyDeletionSweep(environment: env.environment).run()
+        try await KeyDeletionSweep(environment: env.environment, audit: env.audit).run()
         #expect(try await KeyUsageFlush(environment: env.environment).run() == 1)
     }
 
@@ -170,7 +170,7 @@ struct OperationTests {
         let blob = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGVsbG8="}"#).CiphertextBlob.base64EncodedString()
         _ = try await env.call(CreateAlias.self, #"{"AliasName":"alias/doomed","TargetKeyId":"\#(keyID)"}"#)
         _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
-        let sweep = KeyDeletionSweep(environment: env.environment)
+        let sweep = KeyDeletionSweep(environment: env.environment, audit: env.audit)
 
         env.clock.advance(days: 6.9)
         #expect(try await sweep.run().isEmpty)
@@ -189,7 +189,7 @@ struct OperationTests {
         _ = try await env.call(ScheduleKeyDeletion.self, #"{"KeyId":"\#(keyID)","PendingWindowInDays":7}"#)
         _ = try await env.call(CancelKeyDeletion.self, #"{"KeyId":"\#(keyID)"}"#)
         env.clock.advance(days: 30)
-        #expect(try await KeyDeletionSweep(environment: env.environment).run().isEmpty)
+        #expect(try await KeyDeletionSweep(environment: env.environment, audit: env.audit).run().isEmpty)
         #expect(try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#).KeyMetadata.KeyState == "Disabled")
     }
 

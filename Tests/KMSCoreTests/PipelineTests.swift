@@ -226,8 +226,8 @@ struct PipelineTests {
         for event in events {
             #expect(event.eventSource == "kms.amazonaws.com")
             #expect(event.awsRegion == "us-east-1")
-            #expect(event.principal.arn == "arn:aws:iam::111122223333:root")
-            #expect(event.principal.accessKeyID == "AKIDTESTENVIRONMENT1")
+            #expect(event.principal?.arn == "arn:aws:iam::111122223333:root")
+            #expect(event.principal?.accessKeyID == "AKIDTESTENVIRONMENT1")
             #expect(event.sourceIPAddress == "192.0.2.1")
             #expect(event.userAgent == "trent-tests")
             #expect(!event.requestID.isEmpty)

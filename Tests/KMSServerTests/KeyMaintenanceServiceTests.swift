@@ -37,7 +37,8 @@ struct KeyMaintenanceServiceTests {
 
     static func service(_ env: TestEnvironment) -> KeyMaintenanceService {
         KeyMaintenanceService(
-            deletions: KeyDeletionSweep(environment: env.environment), rotations: KeyRotationSweep(environment: env.environment),
+            deletions: KeyDeletionSweep(environment: env.environment, audit: env.audit),
+            rotations: KeyRotationSweep(environment: env.environment, audit: env.audit),
             usage: KeyUsageFlush(environment: env.environment),
             interval: .milliseconds(10), logger: Logger(label: "test")
         )

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KMSAudit
 import KMSCore
 import KMSIdentity
 @testable import KMSServer
@@ -29,8 +30,9 @@ struct RequestHandlerTests {
         )
         try await identities.createUser(named: "root", accessKeyID: Self.accessKeyID, secret: Self.secret)
         let queries = QueryPipeline(identities: identities, authorizer: env.pipeline.authorizer, auditSink: env.audit, region: TestEnvironment.region)
+        let cloudTrail = CloudTrailAPI(store: env.store, authorizer: env.pipeline.authorizer, auditSink: env.audit, region: TestEnvironment.region)
         handler = KMSRequestHandler(
-            pipeline: env.pipeline, queries: queries, identityGeneration: { [store = env.store] in store.identityGeneration },
+            pipeline: env.pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { [store = env.store] in store.identityGeneration },
             credentialCacheLifetime: .seconds(30), logger: Logger(label: "test")
         )
     }

@@ -119,4 +119,9 @@ public enum KMSOperations {
     static let byTarget: [String: any KMSOperation.Type] = Dictionary(
         uniqueKeysWithValues: implemented.map { (OperationName.targetPrefix + $0.key.rawValue, $0.value) }
     )
+
+    /// Whether the operation an `X-Amz-Target` names only reads; false if it names none.
+    public static func isReadOnly(target: String?) -> Bool {
+        target.flatMap { byTarget[$0] }?.readOnly ?? false
+    }
 }

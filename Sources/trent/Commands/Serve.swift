@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KMSAudit
 import KMSServer
 import Logging
 
@@ -20,6 +21,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Sign a digest of the audit trail after this many records (and at shutdown).")
+    var auditDigestRecords: Int = 1000
+
+    @Option(name: .long, help: "Sign a digest of the audit trail at least this often, in seconds, while records arrive.")
+    var auditDigestSeconds: Int = 300
+
+    @Flag(name: .long, help: ArgumentHelp("Record nothing: for the benchmark's baseline only; refused unless TRENT_BENCHMARK=1 is set.", visibility: .hidden))
+    var unauditedBenchmark = false
+
     @Flag(name: .long, help: "Serve plain HTTP on an address other than loopback: plaintexts and data keys then cross the network unencrypted.")
     var insecureHTTP = false
 
@@ -29,6 +39,12 @@ struct Serve: AsyncParsableCommand {
         }
         guard deletionSweepSeconds > 0 else { throw ValidationError("--deletion-sweep-seconds must be positive") }
         guard credentialCacheSeconds >= 0 else { throw ValidationError("--credential-cache-seconds must not be negative") }
+        guard auditDigestRecords > 0, auditDigestSeconds > 0 else {
+            throw ValidationError("--audit-digest-records and --audit-digest-seconds must be positive")
+        }
+        guard !unauditedBenchmark || ProcessInfo.processInfo.environment["TRENT_BENCHMARK"] == "1" else {
+            throw ValidationError("--unaudited-benchmark is for the benchmark's baseline only: every request must be audited")
+        }
         let host = String(listen[..<colon])
         // Trent serves plain HTTP only: off loopback that exposes plaintexts and data keys, so it must be asked for.
         guard Self.isLoopback(host) || insecureHTTP else {
@@ -47,7 +63,10 @@ struct Serve: AsyncParsableCommand {
                 host: host,
                 port: port,
                 deletionSweepInterval: .seconds(deletionSweepSeconds),
-                credentialCacheLifetime: .seconds(credentialCacheSeconds)
+                credentialCacheLifetime: .seconds(credentialCacheSeconds),
+                audit: unauditedBenchmark
+                    ? .disabledForBenchmark
+                    : .trail(.init(digestEvery: auditDigestRecords, digestInterval: .seconds(auditDigestSeconds)))
             ),
             logger: logger
         )

@@ -12,7 +12,9 @@ public protocol AuditSink: Sendable {
     func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool
 }
 
-/// No audit trail yet: records nothing and commits the request's own writes.
+/// No audit trail: records nothing and commits the request's own writes.
+/// For unit tests of other parts, and for the benchmark's unaudited
+/// baseline, which `trent serve` refuses outside a benchmark.
 public struct NoAuditTrail: AuditSink {
     public let store: any MetadataStore
 
@@ -31,7 +33,8 @@ extension AuditSink {
     public func recordFailure(_ error: KMSError, _ event: AuditEvent) async -> KMSError {
         var failed = event
         failed.responseElements = nil
-        failed.errorCode = error.code.awsName
+        // IAM and STS write their Query protocol's error codes.
+        failed.errorCode = event.isQueryProtocol ? error.code.queryName : error.code.awsName
         failed.errorMessage = error.message
         do {
             _ = try await commit([], recording: failed)

@@ -3,13 +3,14 @@ public import Foundation
 /// The record of one request, shaped like a CloudTrail event: who called
 /// what, on which keys, from where, when, and how it ended.
 public struct AuditEvent: Sendable, Hashable {
+
     public var eventTime: Date
     /// `kms.amazonaws.com` for the KMS API.
     public var eventSource: String
     public var eventName: String
     public var awsRegion: String
     public var requestID: String
-    public var principal: Principal
+    public var identity: AuditIdentity
     public var sourceIPAddress: String?
     public var userAgent: String?
     public var readOnly: Bool
@@ -27,7 +28,7 @@ public struct AuditEvent: Sendable, Hashable {
         self.eventName = eventName
         self.awsRegion = region
         self.requestID = context.requestID
-        self.principal = context.principal
+        self.identity = .caller(context.principal)
         self.sourceIPAddress = context.sourceIPAddress
         self.userAgent = context.userAgent
         self.readOnly = readOnly
@@ -37,6 +38,47 @@ public struct AuditEvent: Sendable, Hashable {
         self.errorCode = nil
         self.errorMessage = nil
     }
+
+    /// An event of the service's own background work on a key (a scheduled
+    /// deletion, an automatic rotation), which CloudTrail records as an
+    /// `AwsServiceEvent` invoked by KMS.
+    public init(serviceEventName: String, accountID: String, region: String, time: Date, requestID: String) {
+        self.eventTime = time
+        self.eventSource = "kms.amazonaws.com"
+        self.eventName = serviceEventName
+        self.awsRegion = region
+        self.requestID = requestID
+        self.identity = .service(accountID: accountID)
+        self.sourceIPAddress = nil
+        self.userAgent = nil
+        self.readOnly = false
+        self.requestParameters = nil
+        self.responseElements = nil
+        self.resources = []
+        self.errorCode = nil
+        self.errorMessage = nil
+    }
+
+    /// IAM and STS, whose errors have Query protocol codes.
+    public var isQueryProtocol: Bool {
+        eventSource == "iam.amazonaws.com" || eventSource == "sts.amazonaws.com"
+    }
+
+    /// The verified caller, if the request had one.
+    public var principal: Principal? {
+        if case .caller(let principal) = identity { principal } else { nil }
+    }
+}
+
+/// Who an audit record says acted.
+public enum AuditIdentity: Sendable, Hashable {
+    /// The caller SigV4 verified.
+    case caller(Principal)
+    /// The service itself, for background work on the account's keys.
+    case service(accountID: String)
+    /// A request whose signature did not verify: the access key it named,
+    /// that key's owner when the key exists, and the account it was sent to.
+    case unauthenticated(accessKeyID: String, owner: Principal?, accountID: String)
 }
 
 /// Request parameters or response elements of an audit record, named as

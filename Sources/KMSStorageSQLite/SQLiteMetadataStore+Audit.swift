@@ -1,0 +1,213 @@
+public import Foundation
+public import KMSCore
+
+/// The audit trail in SQLite: records and the chain's head are written in the
+/// transaction of the changes they describe, so the chain cannot fork and a
+/// change is never kept without its record.
+extension SQLiteMetadataStore {
+    public func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult] {
+        if entries.isEmpty { return [] }
+        return try await blocking { [database] in
+            try database.transaction { db in
+                var head = try Self.auditHead(db)
+                var results: [AuditedCommitResult] = []
+                results.reserveCapacity(entries.count)
+                for entry in entries {
+                    if entry.writes.isEmpty {
+                        head = try Self.append(entry.record, after: head, db)
+                        results.append(.committed(sequence: head.sequence))
+                        continue
+                    }
+                    // Each request's writes stand or fall alone; a database error fails the whole batch.
+                    try db.run("SAVEPOINT request")
+                    do {
+                        for write in entry.writes { try Self.apply(write, db) }
+                        head = try Self.append(entry.record, after: head, db)
+                        try db.run("RELEASE request")
+                        results.append(.committed(sequence: head.sequence))
+                    } catch is ConditionFailed {
+                        try Self.undo(db)
+                        results.append(.conditionFailed)
+                    } catch let error as KMSError {
+                        try Self.undo(db)
+                        results.append(.rejected(error))
+                    }
+                }
+                try db.run(
+                    "INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash",
+                    [.integer(head.sequence), .blob(head.hash)]
+                )
+                return results
+            }
+        }
+    }
+
+    private static func undo(_ db: Connection) throws {
+        try db.run("ROLLBACK TO request")
+        try db.run("RELEASE request")
+    }
+
+    struct ChainHead {
+        var sequence: Int64
+        var hash: [UInt8]
+    }
+
+    static func auditHead(_ db: Connection) throws -> ChainHead {
+        try db.query("SELECT sequence, hash FROM audit_head WHERE id = 1") { row in ChainHead(sequence: row.int(0), hash: row.blob(1)) }.first
+            ?? ChainHead(sequence: 0, hash: AuditChain.genesis)
+    }
+
+    private static func append(_ record: AuditRecordRow, after head: ChainHead, _ db: Connection) throws -> ChainHead {
+        let next = ChainHead(sequence: head.sequence + 1, hash: AuditChain.link(previous: head.hash, record: record.body))
+        try db.run(
+            """
+            INSERT INTO audit_records (sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id,
+                                       record, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(next.sequence), .text(record.eventID), .real(record.eventTime.timeIntervalSince1970), .text(record.eventName),
+                .text(record.eventSource), .integer(record.readOnly ? 1 : 0), record.username.map { .text($0) } ?? .null,
+                record.accessKeyID.map { .text($0) } ?? .null, .blob(record.body), .blob(head.hash), .blob(next.hash),
+            ]
+        )
+        for resource in record.resources {
+            try db.run(
+                "INSERT INTO audit_resources (sequence, resource_type, resource_name) VALUES (?, ?, ?)",
+                [.integer(next.sequence), .text(resource.type), .text(resource.name)]
+            )
+        }
+        return next
+    }
+
+    public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query(
+                    "SELECT \(Self.recordColumns) FROM audit_records WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                    [.integer(sequence), .integer(Int64(limit))], row: Self.storedRecord
+                )
+            }
+        }
+    }
+
+    public func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] {
+        var conditions = ["sequence < ?"]
+        var bindings: [SQLiteValue] = [.integer(query.beforeSequence ?? Int64.max)]
+        switch query.attribute {
+        case .eventID(let id)?: conditions.append("event_id = ?"); bindings.append(.text(id))
+        case .eventName(let name)?: conditions.append("event_name = ?"); bindings.append(.text(name))
+        case .readOnly(let readOnly)?: conditions.append("read_only = ?"); bindings.append(.integer(readOnly ? 1 : 0))
+        case .username(let name)?: conditions.append("username = ?"); bindings.append(.text(name))
+        case .eventSource(let source)?: conditions.append("event_source = ?"); bindings.append(.text(source))
+        case .accessKeyID(let id)?: conditions.append("access_key_id = ?"); bindings.append(.text(id))
+        case .resourceName(let name)?:
+            conditions.append("sequence IN (SELECT sequence FROM audit_resources WHERE resource_name = ?)"); bindings.append(.text(name))
+        case .resourceType(let type)?:
+            conditions.append("sequence IN (SELECT sequence FROM audit_resources WHERE resource_type = ?)"); bindings.append(.text(type))
+        case nil: break
+        }
+        if let start = query.startTime { conditions.append("event_time >= ?"); bindings.append(.real(start.timeIntervalSince1970)) }
+        if let end = query.endTime { conditions.append("event_time <= ?"); bindings.append(.real(end.timeIntervalSince1970)) }
+        bindings.append(.integer(Int64(query.limit)))
+        let sql = "SELECT \(Self.recordColumns) FROM audit_records WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence DESC LIMIT ?"
+        return try await blocking { [database, bindings] in
+            try database.read { db in
+                var records = try db.query(sql, bindings, row: Self.storedRecord)
+                for index in records.indices {
+                    records[index].row.resources = try db.query(
+                        "SELECT resource_type, resource_name FROM audit_resources WHERE sequence = ? ORDER BY rowid",
+                        [.integer(records[index].sequence)]
+                    ) { row in AuditResource(type: row.text(0), name: row.text(1)) }
+                }
+                return records
+            }
+        }
+    }
+
+    private static let recordColumns =
+        "sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id, record, previous_hash, hash"
+
+    private static func storedRecord(_ row: SQLiteRow) -> StoredAuditRecord {
+        StoredAuditRecord(
+            sequence: row.int(0),
+            row: AuditRecordRow(
+                eventID: row.text(1), eventTime: Date(timeIntervalSince1970: row.double(2)), eventName: row.text(3),
+                eventSource: row.text(4), readOnly: row.int(5) != 0, username: row.isNull(6) ? nil : row.text(6),
+                accessKeyID: row.isNull(7) ? nil : row.text(7), resources: [], body: row.blob(8)
+            ),
+            previousHash: row.blob(9), hash: row.blob(10)
+        )
+    }
+
+    // MARK: seals
+
+    public func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal? {
+        try await blocking { [database] in
+            try database.transaction { db in
+                let head = try Self.auditHead(db)
+                let basis = try Self.sealBasis(lastSequence: head.sequence == 0 ? nil : head.sequence, lastHash: head.sequence == 0 ? nil : head.hash, db)
+                guard let seal = try make(basis) else { return nil }
+                try Self.insert(seal, db)
+                return seal
+            }
+        }
+    }
+
+    public func auditSeals() async throws -> [AuditSeal] {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query("SELECT number, kind, last_sequence, created_at, body, signature FROM audit_seals ORDER BY number") {
+                    (row) throws(SQLiteError) in
+                    guard let kind = AuditSeal.Kind(rawValue: row.text(1)) else {
+                        throw SQLiteError(code: -1, message: "audit seal \(row.int(0)) has an unknown kind")
+                    }
+                    return AuditSeal(
+                        number: row.int(0), kind: kind, lastSequence: row.int(2), time: Date(timeIntervalSince1970: row.double(3)),
+                        body: row.blob(4), signature: row.blob(5)
+                    )
+                }
+            }
+        }
+    }
+
+    public func pruneAuditRecords(before date: Date, checkpoint make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal) async throws -> Int {
+        try await blocking { [database] in
+            try database.transaction { db in
+                // Only a prefix of the chain goes: up to the record before the first one at or after `date`.
+                let firstKept = try db.query(
+                    "SELECT min(sequence) FROM audit_records WHERE event_time >= ?", [.real(date.timeIntervalSince1970)]
+                ) { row in row.isNull(0) ? nil : row.int(0) }.first ?? nil
+                let last = try db.query(
+                    "SELECT sequence, hash FROM audit_records WHERE sequence < ? ORDER BY sequence DESC LIMIT 1",
+                    [.integer(firstKept ?? Int64.max)]
+                ) { row in ChainHead(sequence: row.int(0), hash: row.blob(1)) }.first
+                guard let last else { return 0 }
+                try Self.insert(try make(try Self.sealBasis(lastSequence: last.sequence, lastHash: last.hash, db)), db)
+                try db.run("DELETE FROM audit_resources WHERE sequence <= ?", [.integer(last.sequence)])
+                try db.run("DELETE FROM audit_records WHERE sequence <= ?", [.integer(last.sequence)])
+                return db.changes
+            }
+        }
+    }
+
+    private static func sealBasis(lastSequence: Int64?, lastHash: [UInt8]?, _ db: Connection) throws -> AuditSealBasis {
+        let previous = try db.query("SELECT number, body FROM audit_seals ORDER BY number DESC LIMIT 1") { row in
+            (number: row.int(0), body: row.blob(1))
+        }.first
+        let previousDigest = try db.query("SELECT max(last_sequence) FROM audit_seals WHERE kind = 'digest'") { row in row.int(0) }.first ?? 0
+        return AuditSealBasis(
+            number: (previous?.number ?? 0) + 1, lastSequence: lastSequence, lastHash: lastHash,
+            previousDigestSequence: previousDigest, previousSealHash: previous.map { AuditChain.sealHash($0.body) } ?? AuditChain.genesis,
+            time: Date()
+        )
+    }
+
+    private static func insert(_ seal: AuditSeal, _ db: Connection) throws {
+        try db.run(
+            "INSERT INTO audit_seals (number, kind, last_sequence, created_at, body, signature) VALUES (?, ?, ?, ?, ?, ?)",
+            [.integer(seal.number), .text(seal.kind.rawValue), .integer(seal.lastSequence), .real(seal.time.timeIntervalSince1970),
+             .blob(seal.body), .blob(seal.signature)]
+        )
+    }
+}
