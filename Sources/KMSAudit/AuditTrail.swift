@@ -5,68 +5,52 @@ public import ServiceLifecycle
 import Synchronization
 
 /// The audit sink: every request's record is committed, with the request's
-/// own writes, before the request is answered, and many concurrent requests
-/// share one transaction and so one fsync (group commit).
+/// own writes, before the request is answered. The store commits concurrent
+/// requests together (`MetadataStore.commitAudited`), so they share one
+/// fsync. A record that cannot be committed fails its request with an
+/// internal error and keeps none of its effects (fail closed); after
+/// shutdown nothing more is accepted.
 ///
-/// Requests queue their entries; the service's writer takes everything
-/// queued, commits it as one batch, and answers each request with its own
-/// outcome. A batch that cannot be committed fails every request in it with
-/// an internal error and keeps none of their effects (fail closed), and
-/// after shutdown nothing more is accepted.
-///
-/// The writer also signs a digest of the chain every `digestEvery` records,
-/// every `digestInterval` while records arrive, and at shutdown.
+/// As a service it signs a digest of the chain every `digestEvery` records,
+/// every `digestInterval` while records arrive, and at shutdown, once the
+/// requests in flight have their records.
 public final class AuditTrail: AuditSink, Service {
     public struct Configuration: Sendable {
         public var digestEvery: Int
         public var digestInterval: Duration
-        /// Bounds one transaction, so that a burst cannot build one huge batch.
-        public var maximumBatch: Int
 
-        public init(digestEvery: Int = 1000, digestInterval: Duration = .seconds(300), maximumBatch: Int = 4096) {
+        public init(digestEvery: Int = 1000, digestInterval: Duration = .seconds(300)) {
             self.digestEvery = digestEvery
             self.digestInterval = digestInterval
-            self.maximumBatch = maximumBatch
         }
     }
 
-    /// What the writer has done, for logs and the benchmark.
     public struct Statistics: Sendable, Hashable {
         public var records: Int
-        /// Transactions that committed records: one fsync each.
-        public var batches: Int
         public var digests: Int
     }
 
-    private struct Pending {
-        var entry: AuditedWrites
-        var continuation: CheckedContinuation<AuditedCommitResult, any Error>
-    }
-
     private struct State {
-        var pending: [Pending] = []
-        var writerWaiting: CheckedContinuation<Void, Never>?
-        var digestRequested = false
+        var inFlight = 0
         var stopped = false
-        var statistics = Statistics(records: 0, batches: 0, digests: 0)
+        var recordsSinceDigest = 0
+        var digestDue = false
+        var statistics = Statistics(records: 0, digests: 0)
+        /// The service's loop, waiting for a digest to be due, the shutdown, or the last request in flight.
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let store: any MetadataStore
     private let signer: AuditSigner
     private let configuration: Configuration
-    private let now: @Sendable () -> Date
     private let logger: Logger
     private let eventIDs = EventIDs()
     private let state = Mutex(State())
 
-    public init(
-        store: any MetadataStore, signer: AuditSigner, configuration: Configuration = .init(),
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
-    ) {
+    public init(store: any MetadataStore, signer: AuditSigner, configuration: Configuration = .init(), logger: Logger) {
         self.store = store
         self.signer = signer
         self.configuration = configuration
-        self.now = now
         self.logger = logger
     }
 
@@ -75,40 +59,69 @@ public final class AuditTrail: AuditSink, Service {
     // MARK: the sink
 
     public func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool {
+        let accepted = state.withLock { state in
+            if state.stopped { return false }
+            state.inFlight += 1
+            return true
+        }
+        guard accepted else {
+            throw KMSError(.internalFailure, "The audit trail is closed: the server is shutting down.")
+        }
         let entry = AuditedWrites(writes: writes, record: CloudTrailRecord.row(for: event, eventID: eventIDs.next()))
-        let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AuditedCommitResult, any Error>) in
-            let (accepted, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                if state.stopped { return (false, nil) }
-                state.pending.append(Pending(entry: entry, continuation: continuation))
-                defer { state.writerWaiting = nil }
-                return (true, state.writerWaiting)
-            }
-            if accepted {
-                writer?.resume()
-            } else {
-                continuation.resume(throwing: KMSError(.internalFailure, "The audit trail is closed: the server is shutting down."))
-            }
+        let result: AuditedCommitResult
+        do {
+            result = try await store.commitAudited([entry])[0]
+        } catch {
+            finish(committed: false)
+            logger.error("an audit record could not be committed; failing its request", metadata: ["error": "\(String(reflecting: error))"])
+            throw KMSError(
+                .internalFailure, "The request could not be recorded in the audit trail.",
+                underlying: AuditWriteFailure(description: String(reflecting: error))
+            )
         }
         switch result {
-        case .committed: return true
-        case .conditionFailed: return false
-        case .rejected(let error): throw error
+        case .committed:
+            finish(committed: true)
+            return true
+        case .conditionFailed:
+            finish(committed: false)
+            return false
+        case .rejected(let error):
+            finish(committed: false)
+            throw error
         }
     }
 
-    // MARK: the writer
+    private func finish(committed: Bool) {
+        wake { state in
+            state.inFlight -= 1
+            guard committed else { return state.stopped && state.inFlight == 0 }
+            state.statistics.records += 1
+            state.recordsSinceDigest += 1
+            if state.recordsSinceDigest == configuration.digestEvery {
+                state.digestDue = true
+                return true
+            }
+            return state.stopped && state.inFlight == 0
+        }
+    }
+
+    // MARK: the service
 
     public func run() async throws {
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { [configuration] in
-                        // Ends, without an error, when the writer is done and cancels it.
+                        // Ends, without an error, when the loop is done and cancels it.
                         while (try? await Task.sleep(for: configuration.digestInterval)) != nil {
-                            self.wakeWriter { $0.digestRequested = true }
+                            self.wake { state in
+                                state.digestDue = state.recordsSinceDigest > 0
+                                return state.digestDue
+                            }
                         }
                     }
-                    await writeUntilStopped()
+                    await sealUntilStopped()
                     group.cancelAll()
                 }
             } onCancel: {
@@ -119,90 +132,61 @@ public final class AuditTrail: AuditSink, Service {
         }
     }
 
-    /// Takes no more entries; the writer commits those queued, seals the chain and returns.
+    /// Takes no more records; the service seals the chain once those in flight are committed.
     public func stop() {
-        wakeWriter { $0.stopped = true }
-    }
-
-    private func wakeWriter(_ change: (inout State) -> Void) {
-        let writer = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            change(&state)
-            defer { state.writerWaiting = nil }
-            return state.writerWaiting
+        wake { state in
+            state.stopped = true
+            return true
         }
-        writer?.resume()
     }
 
-    private func writeUntilStopped() async {
-        var recordsSinceDigest = 0
+    /// Changes the state and, if `change` says so, resumes the service's loop.
+    private func wake(_ change: (inout State) -> Bool) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard change(&state) else { return nil }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    private func sealUntilStopped() async {
         while true {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { state in
-                    if !state.pending.isEmpty || state.stopped || state.digestRequested { return true }
-                    state.writerWaiting = continuation
+                    if state.digestDue || (state.stopped && state.inFlight == 0) { return true }
+                    state.waiter = continuation
                     return false
                 }
                 if ready { continuation.resume() }
             }
-            let (batch, digestRequested, stopped) = state.withLock { state in
-                let count = min(state.pending.count, configuration.maximumBatch)
-                let batch = Array(state.pending.prefix(count))
-                state.pending.removeFirst(count)
-                defer { state.digestRequested = false }
-                return (batch, state.digestRequested, state.stopped && state.pending.isEmpty)
+            let finished = state.withLock { state in
+                state.digestDue = false
+                return state.stopped && state.inFlight == 0
             }
-            if !batch.isEmpty {
-                recordsSinceDigest += await write(batch)
-            }
-            if recordsSinceDigest >= configuration.digestEvery || (digestRequested && recordsSinceDigest > 0) || (stopped && batch.isEmpty) {
-                if await writeDigest() { recordsSinceDigest = 0 }
-            }
-            if stopped && batch.isEmpty { return }
+            await writeDigest()
+            if finished { return }
         }
     }
 
-    /// Commits one batch and answers its requests; returns how many records it kept.
-    private func write(_ batch: [Pending]) async -> Int {
-        let results: [AuditedCommitResult]
-        do {
-            results = try await store.commitAudited(batch.map(\.entry))
-        } catch {
-            logger.error("audit records could not be committed; failing their requests", metadata: [
-                "records": "\(batch.count)", "error": "\(String(reflecting: error))",
-            ])
-            let failure = KMSError(.internalFailure, "The request could not be recorded in the audit trail.", underlying: AuditWriteFailure(description: String(reflecting: error)))
-            for pending in batch { pending.continuation.resume(throwing: failure) }
-            return 0
-        }
-        var kept = 0
-        for (pending, result) in zip(batch, results) {
-            if case .committed = result { kept += 1 }
-            pending.continuation.resume(returning: result)
-        }
-        state.withLock { state in
-            state.statistics.records += kept
-            state.statistics.batches += 1
-        }
-        return kept
-    }
-
-    /// Signs a digest of the records since the last one; false if it could not be written.
-    private func writeDigest() async -> Bool {
+    /// Signs a digest of the records since the last one, if there are any.
+    private func writeDigest() async {
         do {
             let signer = signer
             let sealed = try await store.appendAuditSeal { basis in
                 (basis.lastSequence ?? 0) > basis.previousDigestSequence ? try signer.seal(.digest, basis) : nil
             }
-            if sealed != nil { state.withLock { $0.statistics.digests += 1 } }
-            return true
+            state.withLock { state in
+                state.recordsSinceDigest = 0
+                if sealed != nil { state.statistics.digests += 1 }
+            }
         } catch {
             logger.error("the audit digest could not be written; will retry", metadata: ["error": "\(String(reflecting: error))"])
-            return false
         }
     }
 }
 
-/// Why a batch failed, kept as the internal error's cause for the log.
+/// Why a record could not be committed, kept as the internal error's cause for the log.
 struct AuditWriteFailure: Error, Sendable, CustomStringConvertible {
     let description: String
 }
@@ -220,22 +204,26 @@ final class EventIDs: Sendable {
 
     func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
-        let high = Self.hex(prefix, digits: 16)
-        let low = Self.hex(count, digits: 16)
-        // 8-4-4-4-12, version nibble 4 and variant 8 as in a random UUID.
-        let h = Array(high.utf8), l = Array(low.utf8)
+        let high = Array(Self.hex(prefix).utf8), low = Array(Self.hex(count).utf8)
+        // 8-4-4-4-12, with a random UUID's version nibble 4 and variant 8.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(36)
-        bytes += h[0..<8]; bytes.append(UInt8(ascii: "-"))
-        bytes += h[8..<12]; bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "4")); bytes += h[13..<16]; bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "8")); bytes += l[1..<4]; bytes.append(UInt8(ascii: "-"))
-        bytes += l[4..<16]
+        bytes += high[0..<8]
+        bytes.append(UInt8(ascii: "-"))
+        bytes += high[8..<12]
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(ascii: "4"))
+        bytes += high[13..<16]
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(ascii: "8"))
+        bytes += low[1..<4]
+        bytes.append(UInt8(ascii: "-"))
+        bytes += low[4..<16]
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func hex(_ value: UInt64, digits: Int) -> String {
+    private static func hex(_ value: UInt64) -> String {
         let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+        return String(repeating: "0", count: 16 - text.count) + text
     }
 }

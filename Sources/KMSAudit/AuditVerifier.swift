@@ -126,6 +126,13 @@ public struct AuditVerifier: Sendable {
         guard AuditChain.link(previous: record.previousHash, record: record.row.body) == record.hash else {
             return Problem(kind: .altered, sequence: sequence, description: "record \(sequence) was altered: its content does not match its hash")
         }
+        let mismatched = CloudTrailRecord.mismatchedLookupFields(record.row)
+        if !mismatched.isEmpty {
+            return Problem(
+                kind: .altered, sequence: sequence,
+                description: "record \(sequence) was altered: its lookup fields (\(mismatched.joined(separator: ", "))) do not match its content"
+            )
+        }
         if sequence > expectedSequence {
             let missing = sequence - 1 == expectedSequence ? "record \(expectedSequence) was" : "records \(expectedSequence)–\(sequence - 1) were"
             return Problem(kind: .removed, sequence: expectedSequence, description: "\(missing) removed: the chain skips from \(expectedSequence - 1) to \(sequence)")

@@ -191,3 +191,47 @@ extension AuditIdentity {
         }
     }
 }
+
+extension CloudTrailRecord {
+    /// The lookup fields as the record's own content states them: the stored
+    /// columns LookupEvents searches must agree, or an event could be hidden
+    /// from searches without touching the hashed record. Nil if the bytes are
+    /// not a record.
+    static func lookupFields(of body: [UInt8]) -> AuditRecordRow? {
+        guard let record = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let eventID = record["eventID"] as? String, let eventName = record["eventName"] as? String,
+              let eventSource = record["eventSource"] as? String, let readOnly = record["readOnly"] as? Bool,
+              let time = record["eventTime"] as? String, let eventTime = ISO8601DateFormatter().date(from: time),
+              let identity = record["userIdentity"] as? [String: Any]
+        else { return nil }
+        let username: String? = switch identity["type"] as? String {
+        case "Root"?, "IAMUser"?: identity["userName"] as? String
+        case "AssumedRole"?: (identity["arn"] as? String)?.split(separator: "/").last.map(String.init)
+        default: nil
+        }
+        let resources = (record["resources"] as? [[String: Any]] ?? []).compactMap { resource -> AuditResource? in
+            guard let type = resource["type"] as? String, let arn = resource["ARN"] as? String else { return nil }
+            return AuditResource(type: type, name: arn)
+        }
+        return AuditRecordRow(
+            eventID: eventID, eventTime: eventTime, eventName: eventName, eventSource: eventSource, readOnly: readOnly,
+            username: username, accessKeyID: identity["accessKeyId"] as? String, resources: resources, body: body
+        )
+    }
+
+    /// The names of the stored lookup fields that disagree with the record's content.
+    static func mismatchedLookupFields(_ stored: AuditRecordRow) -> [String] {
+        guard let stated = lookupFields(of: stored.body) else { return ["record"] }
+        var mismatched: [String] = []
+        if stored.eventID != stated.eventID { mismatched.append("event_id") }
+        if stored.eventName != stated.eventName { mismatched.append("event_name") }
+        if stored.eventSource != stated.eventSource { mismatched.append("event_source") }
+        if stored.readOnly != stated.readOnly { mismatched.append("read_only") }
+        if stored.username != stated.username { mismatched.append("username") }
+        if stored.accessKeyID != stated.accessKeyID { mismatched.append("access_key_id") }
+        if stored.resources != stated.resources { mismatched.append("resources") }
+        // The record states the time to the second.
+        if stored.eventTime.timeIntervalSince1970.rounded(.down) != stated.eventTime.timeIntervalSince1970 { mismatched.append("event_time") }
+        return mismatched
+    }
+}

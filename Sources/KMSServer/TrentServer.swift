@@ -69,7 +69,7 @@ public enum TrentServer {
         switch configuration.audit {
         case .trail(let settings):
             let signer = try await AuditSigner.load(store: store, sealer: directory.identities.sealer)
-            let auditTrail = AuditTrail(store: store, signer: signer, configuration: settings, now: environment.now, logger: logger)
+            let auditTrail = AuditTrail(store: store, signer: signer, configuration: settings, logger: logger)
             services.append(auditTrail)
             auditSink = auditTrail
             trail = auditTrail
@@ -105,7 +105,7 @@ public enum TrentServer {
         try await group.run()
         if let statistics = trail?.statistics {
             logger.notice("audit trail closed", metadata: [
-                "records": "\(statistics.records)", "commits": "\(statistics.batches)", "digests": "\(statistics.digests)",
+                "records": "\(statistics.records)", "digests": "\(statistics.digests)",
             ])
         }
     }

@@ -7,38 +7,41 @@ public import KMSCore
 extension SQLiteMetadataStore {
     public func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult] {
         if entries.isEmpty { return [] }
-        return try await blocking { [database] in
-            try database.transaction { db in
-                var head = try Self.auditHead(db)
-                var results: [AuditedCommitResult] = []
-                results.reserveCapacity(entries.count)
-                for entry in entries {
-                    if entry.writes.isEmpty {
-                        head = try Self.append(entry.record, after: head, db)
-                        results.append(.committed(sequence: head.sequence))
-                        continue
-                    }
-                    // Each request's writes stand or fall alone; a database error fails the whole batch.
-                    try db.run("SAVEPOINT request")
-                    do {
-                        for write in entry.writes { try Self.apply(write, db) }
-                        head = try Self.append(entry.record, after: head, db)
-                        try db.run("RELEASE request")
-                        results.append(.committed(sequence: head.sequence))
-                    } catch is ConditionFailed {
-                        try Self.undo(db)
-                        results.append(.conditionFailed)
-                    } catch let error as KMSError {
-                        try Self.undo(db)
-                        results.append(.rejected(error))
-                    }
+        return try await groupCommitter.submit(entries)
+    }
+
+    /// One transaction over a batch, on the group committer's thread.
+    static func commitAudited(_ entries: [AuditedWrites], in database: SQLiteDatabase) throws -> [AuditedCommitResult] {
+        try database.transaction { db in
+            var head = try Self.auditHead(db)
+            var results: [AuditedCommitResult] = []
+            results.reserveCapacity(entries.count)
+            for entry in entries {
+                if entry.writes.isEmpty {
+                    head = try Self.append(entry.record, after: head, db)
+                    results.append(.committed(sequence: head.sequence))
+                    continue
                 }
-                try db.run(
-                    "INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash",
-                    [.integer(head.sequence), .blob(head.hash)]
-                )
-                return results
+                // Each request's writes stand or fall alone; a database error fails the whole batch.
+                try db.run("SAVEPOINT request")
+                do {
+                    for write in entry.writes { try Self.apply(write, db) }
+                    head = try Self.append(entry.record, after: head, db)
+                    try db.run("RELEASE request")
+                    results.append(.committed(sequence: head.sequence))
+                } catch is ConditionFailed {
+                    try Self.undo(db)
+                    results.append(.conditionFailed)
+                } catch let error as KMSError {
+                    try Self.undo(db)
+                    results.append(.rejected(error))
+                }
             }
+            try db.run(
+                "INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash",
+                [.integer(head.sequence), .blob(head.hash)]
+            )
+            return results
         }
     }
 
@@ -83,10 +86,20 @@ extension SQLiteMetadataStore {
     public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
         try await blocking { [database] in
             try database.read { db in
-                try db.query(
+                var records = try db.query(
                     "SELECT \(Self.recordColumns) FROM audit_records WHERE sequence > ? ORDER BY sequence LIMIT ?",
                     [.integer(sequence), .integer(Int64(limit))], row: Self.storedRecord
                 )
+                guard let first = records.first, let last = records.last else { return records }
+                let resources = try db.query(
+                    "SELECT sequence, resource_type, resource_name FROM audit_resources WHERE sequence BETWEEN ? AND ? ORDER BY sequence, rowid",
+                    [.integer(first.sequence), .integer(last.sequence)]
+                ) { row in (row.int(0), AuditResource(type: row.text(1), name: row.text(2))) }
+                let bySequence = Dictionary(grouping: resources, by: \.0)
+                for index in records.indices {
+                    records[index].row.resources = bySequence[records[index].sequence]?.map(\.1) ?? []
+                }
+                return records
             }
         }
     }

@@ -16,11 +16,18 @@ public import ServiceLifecycle
 public final class SQLiteMetadataStore: MetadataStore, Service {
     let database: SQLiteDatabase
     private let threadPool: NIOThreadPool
+    let groupCommitter: SQLiteGroupCommitter
 
     public init(path: String, threadPool: NIOThreadPool = .singleton) throws {
-        database = try SQLiteDatabase(path: path)
+        let database = try SQLiteDatabase(path: path)
+        self.database = database
         self.threadPool = threadPool
         try database.transaction { db in try SQLiteSchema.migrate(db) }
+        groupCommitter = SQLiteGroupCommitter(name: "sqlite-commit") { entries in try Self.commitAudited(entries, in: database) }
+    }
+
+    deinit {
+        groupCommitter.stop()
     }
 
     /// Opens an existing database only to read it, as `trent audit verify`
@@ -30,8 +37,10 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SQLiteError(code: -1, message: "no Trent database at \(path)")
         }
-        database = try SQLiteDatabase(path: path, readOnly: true)
+        let database = try SQLiteDatabase(path: path, readOnly: true)
+        self.database = database
         self.threadPool = threadPool
+        groupCommitter = SQLiteGroupCommitter(name: "sqlite-commit") { _ in throw SQLiteError(code: -1, message: "the database is open only to read") }
         let version = try database.read { db in try db.query("PRAGMA user_version") { row in Int(row.int(0)) }.first ?? 0 }
         guard version == SQLiteSchema.migrations.count else {
             throw SQLiteError(code: -1, message: "the database at \(path) has schema \(version) and this Trent reads \(SQLiteSchema.migrations.count): start this Trent's server on it once")

@@ -53,6 +53,10 @@ public enum CreateKey: KMSOperation {
         ["keyMetadata": .fields(response.KeyMetadata.auditFields)]
     }
 
+    public static func createdResources(_ response: CreateKeyResponse) -> [String] {
+        [response.KeyMetadata.Arn]
+    }
+
     public static func perform(_ request: CreateKeyRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<CreateKeyResponse> {
         let env = context.environment
         let spec = try keySpec(request)

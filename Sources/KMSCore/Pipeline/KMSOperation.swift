@@ -46,6 +46,9 @@ public protocol KMSOperation: Sendable {
     /// them; nil for the data plane.
     static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields?
 
+    /// The ARNs of keys the operation made, for the audit record's resources.
+    static func createdResources(_ response: Response) -> [String]
+
     /// The operation itself. Its keys exist, the caller may use them, and they
     /// are in a state and usage it accepts. Changes to the store are returned,
     /// not made: the pipeline commits them together with the audit record.
@@ -69,6 +72,7 @@ extension KMSOperation {
     public static func conditions(_ request: Request) -> [String: [String]] { [:] }
     public static func identityResources(_ request: Request, in environment: ServiceEnvironment) -> [String] { [] }
     public static func auditResponse(_ response: Response, in environment: ServiceEnvironment) -> AuditFields? { nil }
+    public static func createdResources(_ response: Response) -> [String] { [] }
 
     public static func handle(_ body: [UInt8], context: RequestContext, in pipeline: RequestPipeline) async throws(KMSError) -> [UInt8] {
         try await pipeline.handle(Self.self, body: body, context: context)

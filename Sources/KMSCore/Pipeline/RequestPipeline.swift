@@ -98,6 +98,7 @@ public final class RequestPipeline: Sendable {
             }
             let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context, authorizer: authorizer))
             event.responseElements = Operation.auditResponse(outcome.response, in: environment)
+            event.resources = keys.arns + Operation.createdResources(outcome.response)
             if try await commit(outcome.writes, recording: event) {
                 recordUsage(Operation.self, keys: keys, context: context)
                 return outcome.response
