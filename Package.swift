@@ -103,7 +103,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "KMSAuditTests", dependencies: ["KMSAudit", "KMSCore", "KMSCrypto", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KMSAuditTests",
+            dependencies: ["KMSAudit", "KMSCore", "KMSCrypto", "KMSProtocol", "KMSStorageSQLite", "KMSTestSupport", crypto, logging],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "KMSPolicyTests", dependencies: ["KMSPolicy"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSIdentityTests", dependencies: ["KMSIdentity", "KMSCore", "KMSCrypto", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),

@@ -33,7 +33,9 @@ public final class AuditTrail: AuditSink, Service {
     private struct State {
         var inFlight = 0
         var stopped = false
-        var recordsSinceDigest = 0
+        /// The newest record committed, and the newest a digest covers.
+        var newestSequence: Int64 = 0
+        var digestedSequence: Int64 = 0
         var digestDue = false
         var statistics = Statistics(records: 0, digests: 0)
         /// The service's loop, waiting for a digest to be due, the shutdown, or the last request in flight.
@@ -72,7 +74,7 @@ public final class AuditTrail: AuditSink, Service {
         do {
             result = try await store.commitAudited([entry])[0]
         } catch {
-            finish(committed: false)
+            finish(committed: nil)
             logger.error("an audit record could not be committed; failing its request", metadata: ["error": "\(String(reflecting: error))"])
             throw KMSError(
                 .internalFailure, "The request could not be recorded in the audit trail.",
@@ -80,27 +82,28 @@ public final class AuditTrail: AuditSink, Service {
             )
         }
         switch result {
-        case .committed:
-            finish(committed: true)
+        case .committed(let sequence):
+            finish(committed: sequence)
             return true
         case .conditionFailed:
-            finish(committed: false)
+            finish(committed: nil)
             return false
         case .rejected(let error):
-            finish(committed: false)
+            finish(committed: nil)
             throw error
         }
     }
 
-    private func finish(committed: Bool) {
+    private func finish(committed sequence: Int64?) {
         wake { state in
             state.inFlight -= 1
-            guard committed else { return state.stopped && state.inFlight == 0 }
-            state.statistics.records += 1
-            state.recordsSinceDigest += 1
-            if state.recordsSinceDigest == configuration.digestEvery {
-                state.digestDue = true
-                return true
+            if let sequence {
+                state.statistics.records += 1
+                state.newestSequence = max(state.newestSequence, sequence)
+                if !state.digestDue, state.newestSequence - state.digestedSequence >= Int64(configuration.digestEvery) {
+                    state.digestDue = true
+                    return true
+                }
             }
             return state.stopped && state.inFlight == 0
         }
@@ -116,7 +119,7 @@ public final class AuditTrail: AuditSink, Service {
                         // Ends, without an error, when the loop is done and cancels it.
                         while (try? await Task.sleep(for: configuration.digestInterval)) != nil {
                             self.wake { state in
-                                state.digestDue = state.recordsSinceDigest > 0
+                                state.digestDue = state.newestSequence > state.digestedSequence
                                 return state.digestDue
                             }
                         }
@@ -176,9 +179,11 @@ public final class AuditTrail: AuditSink, Service {
             let sealed = try await store.appendAuditSeal { basis in
                 (basis.lastSequence ?? 0) > basis.previousDigestSequence ? try signer.seal(.digest, basis) : nil
             }
-            state.withLock { state in
-                state.recordsSinceDigest = 0
-                if sealed != nil { state.statistics.digests += 1 }
+            if let sealed {
+                state.withLock { state in
+                    state.digestedSequence = max(state.digestedSequence, sealed.lastSequence)
+                    state.statistics.digests += 1
+                }
             }
         } catch {
             logger.error("the audit digest could not be written; will retry", metadata: ["error": "\(String(reflecting: error))"])

@@ -19,6 +19,7 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
     private let condition = NSCondition()
     private var submitted: [Submission] = []
     private var stopped = false
+    private var transactions = 0
     private let commit: @Sendable ([AuditedWrites]) throws -> [AuditedCommitResult]
 
     /// `commit` runs one durable transaction over the entries of several submissions.
@@ -43,6 +44,13 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
         }
     }
 
+    /// Transactions committed so far: one fsync each.
+    var transactionCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return transactions
+    }
+
     /// Ends the thread once the submissions already queued are committed.
     func stop() {
         condition.lock()
@@ -61,6 +69,7 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
             }
             let batch = submitted
             submitted.removeAll(keepingCapacity: true)
+            transactions += 1
             condition.unlock()
             do {
                 let results = try commit(batch.flatMap(\.entries))

@@ -10,6 +10,16 @@ extension SQLiteMetadataStore {
         return try await groupCommitter.submit(entries)
     }
 
+    /// Transactions the group committer has made, each with one fsync: for
+    /// tests and the benchmark, which compare it with the records committed.
+    public var auditTransactionCount: Int { groupCommitter.transactionCount }
+
+    /// Runs SQL on the store's own connection, for tests that break the
+    /// database on purpose (a page limit standing in for a full disk).
+    public func runUnsafeSQL(_ sql: String) async throws {
+        try await blocking { [database] in try database.read { db in try db.executeScript(sql) } }
+    }
+
     /// One transaction over a batch, on the group committer's thread.
     static func commitAudited(_ entries: [AuditedWrites], in database: SQLiteDatabase) throws -> [AuditedCommitResult] {
         try database.transaction { db in

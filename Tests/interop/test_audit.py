@@ -1359,3 +1359,23 @@ def test_create_key_record_names_the_new_key(new_server):
     assert key_resources(rec) == [arn], rec.get("resources")
     assert ev["Resources"] == [{"ResourceType": KEY_RESOURCE_TYPE, "ResourceName": arn}], ev["Resources"]
     assert rid(created) in by_request_id(lookup_all(ct, LookupAttributes=attr("ResourceName", arn)))
+
+
+def test_tamper_lookup_columns(sealed, tmp_path):
+    """The columns LookupEvents searches by are not hashed; verify checks them
+    against the record, so an event cannot be hidden from searches."""
+    for change in (
+        "UPDATE audit_records SET event_name = 'ListAliases' WHERE sequence = ?",
+        "UPDATE audit_records SET username = 'someone-else' WHERE sequence = ?",
+        "DELETE FROM audit_resources WHERE sequence = ?",
+    ):
+        copy, con, seqs = tamper_copy(sealed, tmp_path / str(abs(hash(change))))
+        victim = next(
+            s for s in seqs
+            if con.execute("SELECT count(*) FROM audit_resources WHERE sequence = ?", (s,)).fetchone()[0] > 0
+        )
+        con.execute(change, (victim,))
+        con.commit()
+        con.close()
+        out = verify_fails(sealed, copy)
+        assert "altered" in out and mentions(out, victim), (change, out)
