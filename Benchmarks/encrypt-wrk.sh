@@ -17,6 +17,13 @@
 #   bare Hummingbird handler answering a fixed body with the same executor
 #   set-up (Benchmarks/Ceiling, product trent-ceiling), and prints Trent's
 #   throughput as a share of it (skip with CEILING=0; CEILING_BIN overrides)
+# - the server records every request in its audit trail, as in production;
+#   during the first run, `perf stat` (when installed and allowed) counts its
+#   fsync/fdatasync calls, printed per request. Then a second server of the
+#   same build runs with the audit trail disabled (--unaudited-benchmark,
+#   which only TRENT_BENCHMARK=1 permits), and ROUNDS pairs of BURST-second
+#   runs alternate between the two, printing the audited throughput as a
+#   share of the unaudited (skip with AUDIT_BASELINE=0)
 # - BENCH_SERVER=moto replays the same request against moto_server instead,
 #   the Python KMS emulator, for comparison on the same machine
 #
@@ -144,8 +151,20 @@ run_wrk() {
   if [[ "$REQS" == "0" ]]; then log "FAIL: no requests completed by $2"; exit 1; fi
 }
 
+FSYNC_OUT="$WORK/fsync.out"
+PERF_PID=""
+if [[ "$BENCH_SERVER" == trent ]] && command -v perf >/dev/null 2>&1; then
+  perf stat -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -p "$SERVER_PID" -o "$FSYNC_OUT" -- sleep "${WRK_DURATION%s}" 2>/dev/null &
+  PERF_PID=$!
+fi
 run_wrk "$ENDPOINT" "$BENCH_SERVER"
 SERVER_RPS="$RPS"
+if [[ -n "$PERF_PID" ]] && wait "$PERF_PID" && grep -q sys_enter "$FSYNC_OUT"; then
+  FSYNCS="$(awk '/sys_enter_f(data)?sync/ {gsub(",", "", $1); s += $1} END {print s}' "$FSYNC_OUT")"
+  echo "SUMMARY: audit trail: $FSYNCS fsync/fdatasync calls for $REQS requests: $(python3 -c "print(f'{$FSYNCS / $REQS:.3f}')") per request"
+else
+  log "perf not available: fsyncs not counted"
+fi
 echo
 echo "SUMMARY: $BENCH_SERVER Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
 
@@ -167,6 +186,32 @@ if [[ "$BENCH_SERVER" == trent && "${POLICY_USER:-1}" != 0 ]]; then
   SCRIPT="$ROOT_SCRIPT"
   SECONDS_EACH=$(( ${ROUNDS:-15} * ${BURST:-2} ))
   echo "SUMMARY: root $((ROOT_TOTAL / SECONDS_EACH)) req/s, policy user $((USER_TOTAL / SECONDS_EACH)) req/s: the user allowed by a conditional identity policy reaches $(python3 -c "print(f'{100 * $USER_TOTAL / $ROOT_TOTAL:.1f}')")% of root's throughput (${ROUNDS:-15} alternating ${BURST:-2}-second bursts each)"
+fi
+
+if [[ "$BENCH_SERVER" == trent && "${AUDIT_BASELINE:-1}" != 0 ]]; then
+  AUDITED_SCRIPT="$SCRIPT"
+  BASE_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+  mkdir -p "$WORK/unaudited"
+  log "starting $BIN serve --unaudited-benchmark on 127.0.0.1:$BASE_PORT"
+  TRENT_BENCHMARK=1 "$BIN" serve --listen "127.0.0.1:$BASE_PORT" --data "$WORK/unaudited" --region "$REGION" --unaudited-benchmark \
+    >"$WORK/unaudited.log" 2>&1 &
+  BASE_PID=$!
+  wait_ready "$BASE_PID" "http://127.0.0.1:$BASE_PORT/health"
+  BASE_SCRIPT="$WORK/encrypt-unaudited.lua"
+  python3 "$HERE/sign_request.py" --endpoint "http://127.0.0.1:$BASE_PORT" --region "$REGION" \
+    --plaintext-size "$PLAINTEXT_SIZE" --out "$BASE_SCRIPT"
+  AUDITED_TOTAL=0; BASE_TOTAL=0
+  SAVED_DURATION="$WRK_DURATION"; WRK_DURATION="${BURST:-2}s"
+  for round in $(seq 1 "${ROUNDS:-15}"); do
+    SCRIPT="$AUDITED_SCRIPT"; run_wrk "$ENDPOINT" "audited-$round" >/dev/null
+    AUDITED_TOTAL=$((AUDITED_TOTAL + REQS))
+    SCRIPT="$BASE_SCRIPT"; run_wrk "http://127.0.0.1:$BASE_PORT" "unaudited-$round" >/dev/null
+    BASE_TOTAL=$((BASE_TOTAL + REQS))
+  done
+  WRK_DURATION="$SAVED_DURATION"; SCRIPT="$AUDITED_SCRIPT"
+  stop_pid "$BASE_PID"
+  SECONDS_EACH=$(( ${ROUNDS:-15} * ${BURST:-2} ))
+  echo "SUMMARY: audited $((AUDITED_TOTAL / SECONDS_EACH)) req/s, unaudited $((BASE_TOTAL / SECONDS_EACH)) req/s: with every request recorded durably, Trent keeps $(python3 -c "print(f'{100 * $AUDITED_TOTAL / $BASE_TOTAL:.1f}')")% of the same build's throughput without its audit trail (${ROUNDS:-15} alternating ${BURST:-2}-second bursts each)"
 fi
 
 if [[ "$BENCH_SERVER" == trent && "$CEILING" != 0 ]]; then

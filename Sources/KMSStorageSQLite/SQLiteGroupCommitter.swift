@@ -25,8 +25,11 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
     /// `commit` runs one durable transaction over the entries of several submissions.
     init(name: String, commit: @escaping @Sendable ([AuditedWrites]) throws -> [AuditedCommitResult]) {
         self.commit = commit
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // Named from inside, where Linux applies it, so that `top -H` and profilers show it.
+            Thread.current.name = name
+            run()
+        }
         thread.start()
     }
 
