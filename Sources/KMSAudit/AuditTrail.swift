@@ -46,7 +46,6 @@ public final class AuditTrail: AuditSink, Service {
     private let signer: AuditSigner
     private let configuration: Configuration
     private let logger: Logger
-    private let eventIDs = EventIDs()
     private let state = Mutex(State())
 
     public init(store: any MetadataStore, signer: AuditSigner, configuration: Configuration = .init(), logger: Logger) {
@@ -69,7 +68,7 @@ public final class AuditTrail: AuditSink, Service {
         guard accepted else {
             throw KMSError(.internalFailure, "The audit trail is closed: the server is shutting down.")
         }
-        let entry = AuditedWrites(writes: writes, record: CloudTrailRecord.row(for: event, eventID: eventIDs.next()))
+        let entry = AuditedWrites(writes: writes, record: CloudTrailRecord.row(for: event))
         let result: AuditedCommitResult
         do {
             result = try await store.commitAudited([entry])[0]
@@ -194,41 +193,4 @@ public final class AuditTrail: AuditSink, Service {
 /// Why a record could not be committed, kept as the internal error's cause for the log.
 struct AuditWriteFailure: Error, Sendable, CustomStringConvertible {
     let description: String
-}
-
-/// Event IDs in UUID form: a random 64-bit prefix drawn at start-up and a
-/// counter, unique without a random draw per request.
-final class EventIDs: Sendable {
-    private let prefix: UInt64
-    private let counter = Atomic<UInt64>(0)
-
-    init() {
-        var generator = SystemRandomNumberGenerator()
-        prefix = generator.next()
-    }
-
-    func next() -> String {
-        let count = counter.add(1, ordering: .relaxed).newValue
-        let high = Array(Self.hex(prefix).utf8), low = Array(Self.hex(count).utf8)
-        // 8-4-4-4-12, with a random UUID's version nibble 4 and variant 8.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(36)
-        bytes += high[0..<8]
-        bytes.append(UInt8(ascii: "-"))
-        bytes += high[8..<12]
-        bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "4"))
-        bytes += high[13..<16]
-        bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "8"))
-        bytes += low[1..<4]
-        bytes.append(UInt8(ascii: "-"))
-        bytes += low[4..<16]
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
-    }
 }

@@ -9,7 +9,8 @@ public import KMSCore
 public enum CloudTrailRecord {
     public static let eventVersion = "1.08"
 
-    public static func row(for event: AuditEvent, eventID: String) -> AuditRecordRow {
+    public static func row(for event: AuditEvent) -> AuditRecordRow {
+        let eventID = event.eventID
         let accountID = event.identity.accountID
         let resources = event.resources.compactMap(resource(of:))
         var json = JSONWriter()

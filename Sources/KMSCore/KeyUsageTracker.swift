@@ -37,15 +37,18 @@ public final class KeyUsageTracker: Sendable {
     }
 }
 
-/// One use of a key: the operation (as GetKeyLastUsage names it, `Encrypt`), when, and which request.
+/// One use of a key: the operation (as GetKeyLastUsage names it, `Encrypt`),
+/// when, which request, and that request's audit record (its CloudTrail event ID).
 public struct KeyUseRecord: Sendable, Hashable {
     public var operation: String
     public var timestamp: Date
     public var requestID: String
-    public init(operation: String, timestamp: Date, requestID: String) {
+    public var eventID: String?
+    public init(operation: String, timestamp: Date, requestID: String, eventID: String? = nil) {
         self.operation = operation
         self.timestamp = timestamp
         self.requestID = requestID
+        self.eventID = eventID
     }
 }
 

@@ -126,8 +126,11 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
     public func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? {
         try await blocking { [database] in
             try database.read { db in
-                try db.query("SELECT operation, used_at, request_id FROM key_usage WHERE key_id = ?", [.text(id.description)]) { row in
-                    KeyUseRecord(operation: row.text(0), timestamp: Date(timeIntervalSince1970: row.double(1)), requestID: row.text(2))
+                try db.query("SELECT operation, used_at, request_id, event_id FROM key_usage WHERE key_id = ?", [.text(id.description)]) { row in
+                    KeyUseRecord(
+                        operation: row.text(0), timestamp: Date(timeIntervalSince1970: row.double(1)), requestID: row.text(2),
+                        eventID: row.isNull(3) ? nil : row.text(3)
+                    )
                 }.first
             }
         }
@@ -265,11 +268,11 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         case .recordKeyUsage(let keyID, let usage):
             try db.run(
                 """
-                INSERT INTO key_usage (key_id, operation, used_at, request_id) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)
-                ON CONFLICT (key_id) DO UPDATE SET operation = excluded.operation, used_at = excluded.used_at, request_id = excluded.request_id
+                INSERT INTO key_usage (key_id, operation, used_at, request_id, event_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)
+                ON CONFLICT (key_id) DO UPDATE SET operation = excluded.operation, used_at = excluded.used_at, request_id = excluded.request_id, event_id = excluded.event_id
                 WHERE excluded.used_at > key_usage.used_at
                 """,
-                [.text(keyID.description), .text(usage.operation), .real(usage.timestamp.timeIntervalSince1970), .text(usage.requestID)]
+                [.text(keyID.description), .text(usage.operation), .real(usage.timestamp.timeIntervalSince1970), .text(usage.requestID), usage.eventID.map { .text($0) } ?? .null]
             )
         case .createGrant(let grant):
             try insertGrant(grant, db)

@@ -180,6 +180,10 @@ enum SQLiteSchema {
             signature BLOB NOT NULL
         );
         """,
+        // The CloudTrail event of each key's last use, for GetKeyLastUsage.
+        """
+        ALTER TABLE key_usage ADD COLUMN event_id TEXT;
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

@@ -143,6 +143,23 @@ struct AuditTrailTests {
         #expect(report.unsignedRecords == 0)
     }
 
+    /// GetKeyLastUsage names the CloudTrail event of the key's last use, before and after the usage is written.
+    @Test func lastUsageNamesTheRecordOfTheUse() async throws {
+        let audited = try Audited()
+        let env = audited.env
+        let keyID = try await env.call(CreateKey.self, "{}").KeyMetadata.KeyId
+        _ = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#)
+        let encryptRecord = try #require(try await audited.json.last)
+        #expect(encryptRecord["eventName"] as? String == "Encrypt")
+        let inMemory = try await env.call(GetKeyLastUsage.self, #"{"KeyId":"\#(keyID)"}"#).KeyLastUsage
+        #expect(inMemory?.CloudTrailEventId == encryptRecord["eventID"] as? String)
+        #expect(try await KeyUsageFlush(environment: env.environment).run() == 1)
+        let env2 = try TestEnvironment(sharing: env)
+        let stored = try await env2.call(GetKeyLastUsage.self, #"{"KeyId":"\#(keyID)"}"#).KeyLastUsage
+        #expect(stored?.CloudTrailEventId == encryptRecord["eventID"] as? String)
+        #expect(stored?.KmsRequestId == encryptRecord["requestID"] as? String)
+    }
+
     @Test func scheduledDeletionIsRecordedAsTheServicesOwnEvent() async throws {
         let audited = try Audited()
         let env = audited.env

@@ -47,6 +47,7 @@ from conftest import (
     b64,
     clean_env,
     raw_call,
+    sign_request,
 )
 from iam_support import (
     ROOT_ARN,
@@ -1379,3 +1380,84 @@ def test_tamper_lookup_columns(sealed, tmp_path):
         con.close()
         out = verify_fails(sealed, copy)
         assert "altered" in out and mentions(out, victim), (change, out)
+
+
+def test_kill9_with_2000_requests_in_flight_keeps_every_answered_record(new_server):
+    """2,000 Encrypts sent at once, each on its own connection; kill -9 the
+    moment an answer arrives while many are still waiting for their group
+    commit. Every request that got a 200 before the kill has exactly one
+    record after the restart. (Answering 50 ms before the commit turns this
+    red; for a window of 2 ms, the 64-thread test above is the sharper one.)"""
+    import asyncio
+    import resource
+
+    total = 2000
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < total + 200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, total + 500), hard))
+    srv = new_server()
+    key_id = srv.client().create_key()["KeyMetadata"]["KeyId"]
+    host, port = srv.endpoint.removeprefix("http://").split(":")
+    requests = []
+    for i in range(total):
+        req = sign_request(srv.endpoint, "Encrypt", {"KeyId": key_id, "Plaintext": b64(f"in flight {i}".encode())})
+        head = "".join(f"{k}: {v}\r\n" for k, v in req.headers.items() if k.lower() not in ("content-length", "host"))
+        requests.append(
+            f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: {len(req.body)}\r\nConnection: close\r\n{head}\r\n".encode()
+            + req.body
+        )
+
+    answered: list[str] = []
+    sent = 0
+    killed = False
+
+    async def one(raw: bytes) -> None:
+        nonlocal sent
+        try:
+            reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(raw)
+            await writer.drain()
+            sent += 1
+            response = await reader.read()
+        except OSError:
+            return
+        status_line, _, rest = response.partition(b"\r\n")
+        if b" 200 " in status_line and not killed:
+            match = re.search(rb"(?im)^x-amzn-requestid:\s*(\S+)", rest)
+            assert match, response[:300]
+            answered.append(match.group(1).decode())
+            # Killed the moment an answer arrives, so that the answer's own batch is the last one the server had.
+            if len(answered) >= 200 and sent == total:
+                kill()
+
+    def kill() -> None:
+        nonlocal killed, in_flight
+        if not killed:
+            in_flight = sent - len(answered)
+            srv.kill9()
+            killed = True
+
+    in_flight = 0
+
+    async def load() -> None:
+        tasks = [asyncio.create_task(one(raw)) for raw in requests]
+        started = time.monotonic()
+        while not killed and time.monotonic() - started < 60:
+            await asyncio.sleep(0.01)
+        kill()
+        await asyncio.gather(*tasks)
+        assert sent == total, f"only {sent} of {total} requests were sent before the kill"
+        assert in_flight > 100, f"only {in_flight} requests were in flight at the kill"
+
+    asyncio.run(load())
+    assert len(answered) >= 200, f"only {len(answered)} answers before the kill"
+
+    srv.start()
+    assert srv.stop() == 0
+    records: dict[str, int] = {}
+    for _, rec in stored_records(srv.data_dir):
+        records[rec.get("requestID")] = records.get(rec.get("requestID"), 0) + 1
+    missing = [r for r in answered if r not in records]
+    assert not missing, f"{len(missing)} of {len(answered)} answered requests have no record, e.g. {missing[:5]}"
+    assert all(records[r] == 1 for r in answered)
+    verify_ok(srv)

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The record of one request, shaped like a CloudTrail event: who called
 /// what, on which keys, from where, when, and how it ended.
@@ -10,6 +11,8 @@ public struct AuditEvent: Sendable, Hashable {
     public var eventName: String
     public var awsRegion: String
     public var requestID: String
+    /// CloudTrail's `eventID`, known from the start so that GetKeyLastUsage can name it.
+    public var eventID: String
     public var identity: AuditIdentity
     public var sourceIPAddress: String?
     public var userAgent: String?
@@ -28,6 +31,7 @@ public struct AuditEvent: Sendable, Hashable {
         self.eventName = eventName
         self.awsRegion = region
         self.requestID = context.requestID
+        self.eventID = EventIDs.shared.next()
         self.identity = .caller(context.principal)
         self.sourceIPAddress = context.sourceIPAddress
         self.userAgent = context.userAgent
@@ -48,6 +52,7 @@ public struct AuditEvent: Sendable, Hashable {
         self.eventName = serviceEventName
         self.awsRegion = region
         self.requestID = requestID
+        self.eventID = EventIDs.shared.next()
         self.identity = .service(accountID: accountID)
         self.sourceIPAddress = nil
         self.userAgent = nil
@@ -130,5 +135,44 @@ public indirect enum AuditValue: Sendable, Hashable {
     /// An encryption context, its pairs sorted by key.
     public init(_ context: [String: String]) {
         self = .fields(AuditFields(pairs: context.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+    }
+}
+
+/// Event IDs in UUID form: a random 64-bit prefix drawn at start-up and a
+/// counter, unique without a random draw per request.
+public final class EventIDs: Sendable {
+    public static let shared = EventIDs()
+
+    private let prefix: UInt64
+    private let counter = Atomic<UInt64>(0)
+
+    public init() {
+        var generator = SystemRandomNumberGenerator()
+        prefix = generator.next()
+    }
+
+    public func next() -> String {
+        let count = counter.add(1, ordering: .relaxed).newValue
+        let high = Array(Self.hex(prefix).utf8), low = Array(Self.hex(count).utf8)
+        // 8-4-4-4-12, with a random UUID's version nibble 4 and variant 8.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        bytes += high[0..<8]
+        bytes.append(UInt8(ascii: "-"))
+        bytes += high[8..<12]
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(ascii: "4"))
+        bytes += high[13..<16]
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(ascii: "8"))
+        bytes += low[1..<4]
+        bytes.append(UInt8(ascii: "-"))
+        bytes += low[4..<16]
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
     }
 }

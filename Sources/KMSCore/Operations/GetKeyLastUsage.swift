@@ -17,7 +17,6 @@ public enum GetKeyLastUsage: KMSOperation {
     }
 
     /// The later of what this process holds in memory and what any process has written.
-    /// CloudTrailEventId awaits the audit trail (issue 7).
     public static func perform(_ request: GetKeyLastUsageRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<GetKeyLastUsageResponse> {
         let env = context.environment
         let key = keys[.key]
@@ -25,7 +24,7 @@ public enum GetKeyLastUsage: KMSOperation {
         let last = [stored, env.usage.pendingUsage(of: key.record.id)].compactMap { $0 }.max { $0.timestamp < $1.timestamp }
         let start = try await trackingStart(in: env)
         return Outcome(GetKeyLastUsageResponse(
-            KeyId: key.arn, KeyLastUsage: last.map { KeyLastUsage(Operation: $0.operation, Timestamp: $0.timestamp, KmsRequestId: $0.requestID) },
+            KeyId: key.arn, KeyLastUsage: last.map { KeyLastUsage(Operation: $0.operation, Timestamp: $0.timestamp, KmsRequestId: $0.requestID, CloudTrailEventId: $0.eventID) },
             TrackingStartDate: start, KeyCreationDate: key.record.createdAt
         ))
     }

@@ -100,7 +100,7 @@ public final class RequestPipeline: Sendable {
             event.responseElements = Operation.auditResponse(outcome.response, in: environment)
             event.resources = keys.arns + Operation.createdResources(outcome.response)
             if try await commit(outcome.writes, recording: event) {
-                recordUsage(Operation.self, keys: keys, context: context)
+                recordUsage(Operation.self, keys: keys, context: context, eventID: event.eventID)
                 return outcome.response
             }
         }
@@ -175,11 +175,11 @@ public final class RequestPipeline: Sendable {
         }
     }
 
-    private func recordUsage<Operation: KMSOperation>(_: Operation.Type, keys: ResolvedKeys, context: RequestContext) {
+    private func recordUsage<Operation: KMSOperation>(_: Operation.Type, keys: ResolvedKeys, context: RequestContext, eventID: String) {
         for (index, slot) in Operation.keys.enumerated() where slot.recordsUsage {
             environment.usage.record(
                 keys.entries[index].key.record.id,
-                KeyUseRecord(operation: Operation.name.rawValue, timestamp: context.time, requestID: context.requestID)
+                KeyUseRecord(operation: Operation.name.rawValue, timestamp: context.time, requestID: context.requestID, eventID: eventID)
             )
         }
     }

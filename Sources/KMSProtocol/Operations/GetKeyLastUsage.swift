@@ -8,10 +8,12 @@ public struct KeyLastUsage: Codable, Sendable {
     public var Operation: String
     public var Timestamp: Date
     public var KmsRequestId: String
-    public init(Operation: String, Timestamp: Date, KmsRequestId: String) {
+    public var CloudTrailEventId: String?
+    public init(Operation: String, Timestamp: Date, KmsRequestId: String, CloudTrailEventId: String?) {
         self.Operation = Operation
         self.Timestamp = Timestamp
         self.KmsRequestId = KmsRequestId
+        self.CloudTrailEventId = CloudTrailEventId
     }
 }
 
