@@ -43,7 +43,7 @@ public struct DataDirectory: Sendable {
         _ configuration: Configuration, storage: any StorageBackend, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> DataDirectory {
         let directory = URL(fileURLWithPath: configuration.path, isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try makePrivateDirectory(configuration.path)
         let store = try await storage.openStore(in: directory)
         let existingCheck = try await store.setting(rootKeyCheckSetting)
         let rootKey = try loadRootKey(configuration, directory: directory, mayGenerate: existingCheck == nil, logger: logger)
@@ -154,13 +154,28 @@ public struct DataDirectory: Sendable {
     /// The embedded store serves one node; two servers on one directory would
     /// each see the other's changes only after the metadata cache lifetime.
     public static func lockForServing(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try makePrivateDirectory(path)
         let lockPath = URL(fileURLWithPath: path).appendingPathComponent("trent.lock").path
         let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StartupError("Cannot open \(lockPath): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StartupError("Another Trent server is already using \(path).")
+        }
+    }
+}
+
+extension DataDirectory {
+    /// Creates the directory, or takes an existing one, as private to this
+    /// user (0700): it holds the database, the root key and credentials. A
+    /// directory that cannot be made private is refused.
+    static func makePrivateDirectory(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        if mode & 0o077 != 0, chmod(path, 0o700) != 0 {
+            throw StartupError(
+                "The data directory \(path) is open to other users (mode \(String(mode, radix: 8))) and cannot be made private: \(String(cString: strerror(errno)))"
+            )
         }
     }
 }

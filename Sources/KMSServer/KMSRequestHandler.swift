@@ -37,6 +37,8 @@ struct KMSRequestHandler: Sendable {
         }
     }
 
+    static let servedServices: Set<String> = ["kms", "iam", "sts", "cloudtrail"]
+
     let pipeline: RequestPipeline
     let queries: QueryPipeline
     let cloudTrail: CloudTrailAPI
@@ -45,7 +47,8 @@ struct KMSRequestHandler: Sendable {
     let credentials: CredentialCache
     let now: @Sendable () -> Date
     let logger: Logger
-    let requestIDs = RequestIDs()
+    /// Random-looking, as AWS's are: a counter would tell any caller how many requests were served.
+    let requestIDs = UniqueIDs()
 
     init(
         pipeline: RequestPipeline, queries: QueryPipeline, cloudTrail: CloudTrailAPI, identityGeneration: @escaping @Sendable () -> UInt64,
@@ -74,6 +77,10 @@ struct KMSRequestHandler: Sendable {
             let body = try await readBody(&request)
             let time = now()
             let signed = Self.sigV4Request(request)
+            // A request for another service says so, rather than failing as a bad signature.
+            if let claimed = SigV4Verifier.claimedService(of: signed), !Self.servedServices.contains(claimed) {
+                throw KMSError(.unknownOperation, "Trent serves kms, iam, sts and cloudtrail; this request is signed for \(claimed.prefix(64)).")
+            }
             let (principal, api): (Principal, API)
             do {
                 (principal, api) = try await authenticate(signed, target: target, body: body, at: time)

@@ -2,9 +2,12 @@ import ArgumentParser
 import Foundation
 
 struct Trent: AsyncParsableCommand {
+    static let version = "0.7.0"
+
     static let configuration = CommandConfiguration(
         commandName: "trent",
         abstract: "A self-hostable key management service that speaks the AWS KMS API.",
+        version: Trent.version,
         subcommands: [Serve.self, User.self, AccessKey.self, Audit.self]
     )
 }

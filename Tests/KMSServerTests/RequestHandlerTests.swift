@@ -98,10 +98,10 @@ struct RequestHandlerTests {
         // An STS action is not an IAM one.
         let wrongAPI = try await sendQuery("Action=GetCallerIdentity&Version=2011-06-15", service: "iam")
         #expect(wrongAPI.status == .badRequest && wrongAPI.text.contains("<Code>InvalidAction</Code>"))
-        // A scope no API of this endpoint has is refused, in the shape of the API it claims.
+        // A service this endpoint does not serve is an unknown operation, not a bad signature.
         let s3 = try await sendQuery("Action=ListBuckets", service: "s3")
         #expect(s3.status == .badRequest && s3.type == "application/x-amz-json-1.1")
-        #expect(s3.text.contains("Credential should be scoped to correct service: 'kms'"))
+        #expect(s3.text.contains("UnknownOperationException") && s3.text.contains("signed for s3"))
         let badSignature = try await sendQuery("Action=GetCallerIdentity", service: "sts", region: "eu-west-1")
         #expect(badSignature.status == .forbidden && badSignature.text.contains("<Code>SignatureDoesNotMatch</Code>"))
     }

@@ -113,8 +113,14 @@ def test_wrong_region_in_scope(server, region):
     assert_error(r, "InvalidSignatureException")
 
 
-def test_wrong_service_in_scope(server):
+def test_unserved_service_in_scope(server):
+    """A request signed for a service Trent does not serve is an unknown operation, not a bad signature."""
     r = raw_call(server.endpoint, "GenerateRandom", BODY, service="s3")
+    assert_error(r, "UnknownOperationException")
+
+
+def test_kms_target_signed_for_another_served_service(server):
+    r = raw_call(server.endpoint, "GenerateRandom", BODY, service="sts")
     assert_error(r, "InvalidSignatureException")
 
 

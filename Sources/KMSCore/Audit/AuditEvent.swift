@@ -1,4 +1,5 @@
 public import Foundation
+import KMSCrypto
 import Synchronization
 
 /// The record of one request, shaped like a CloudTrail event: who called
@@ -31,7 +32,7 @@ public struct AuditEvent: Sendable, Hashable {
         self.eventName = eventName
         self.awsRegion = region
         self.requestID = context.requestID
-        self.eventID = EventIDs.shared.next()
+        self.eventID = UniqueIDs.shared.next()
         self.identity = .caller(context.principal)
         self.sourceIPAddress = context.sourceIPAddress
         self.userAgent = context.userAgent
@@ -52,7 +53,7 @@ public struct AuditEvent: Sendable, Hashable {
         self.eventName = serviceEventName
         self.awsRegion = region
         self.requestID = requestID
-        self.eventID = EventIDs.shared.next()
+        self.eventID = UniqueIDs.shared.next()
         self.identity = .service(accountID: accountID)
         self.sourceIPAddress = nil
         self.userAgent = nil
@@ -138,41 +139,34 @@ public indirect enum AuditValue: Sendable, Hashable {
     }
 }
 
-/// Event IDs in UUID form: a random 64-bit prefix drawn at start-up and a
-/// counter, unique without a random draw per request.
-public final class EventIDs: Sendable {
-    public static let shared = EventIDs()
+/// Identifiers in UUID form (version 4) that reveal nothing, not even how
+/// many came before: each is the SHA-256 of a random per-process key and a
+/// counter. Unique without a random draw (a system call) per identifier.
+public final class UniqueIDs: Sendable {
+    /// For audit events; request IDs have their own.
+    public static let shared = UniqueIDs()
 
-    private let prefix: UInt64
+    private let key: [UInt8]
     private let counter = Atomic<UInt64>(0)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public init() {
         var generator = SystemRandomNumberGenerator()
-        prefix = generator.next()
+        key = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }
     }
 
     public func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
-        let high = Array(Self.hex(prefix).utf8), low = Array(Self.hex(count).utf8)
-        // 8-4-4-4-12, with a random UUID's version nibble 4 and variant 8.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(36)
-        bytes += high[0..<8]
-        bytes.append(UInt8(ascii: "-"))
-        bytes += high[8..<12]
-        bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "4"))
-        bytes += high[13..<16]
-        bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "8"))
-        bytes += low[1..<4]
-        bytes.append(UInt8(ascii: "-"))
-        bytes += low[4..<16]
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+        var digest = sha256(key, withUnsafeBytes(of: count.bigEndian) { Array($0) })
+        digest[6] = digest[6] & 0x0F | 0x40
+        digest[8] = digest[8] & 0x3F | 0x80
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        for index in 0..<16 {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(Self.hexDigits[Int(digest[index] >> 4)])
+            text.append(Self.hexDigits[Int(digest[index] & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -17,7 +17,7 @@ struct Audit: AsyncParsableCommand {
 private func readAuditStore(_ data: String) throws -> SQLiteMetadataStore {
     let directory = URL(fileURLWithPath: data)
     guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(SQLiteBackend.databaseFileName).path) else {
-        throw ValidationError("no Trent data directory at \(directory.path)")
+        throw ValidationError("no Trent data directory at \(directory.path): `trent serve --data \(data)` creates one")
     }
     return try SQLiteMetadataStore(readingOnly: directory.appendingPathComponent(SQLiteBackend.databaseFileName).path)
 }
@@ -157,7 +157,6 @@ extension Audit {
 
         func run() async throws {
             let cutoff = try parseTime(before, option: "--before")
-            _ = try readAuditStore(data.data)
             let directory = try await data.open()
             let signer = try await AuditSigner.load(store: directory.store, sealer: directory.identities.sealer)
             let pruned = try await directory.store.pruneAuditRecords(before: cutoff) { basis in try signer.seal(.checkpoint, basis) }

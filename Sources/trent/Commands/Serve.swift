@@ -37,6 +37,12 @@ struct Serve: AsyncParsableCommand {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
             throw ValidationError("--listen must be HOST:PORT")
         }
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--listen port \(port) is out of range: 0–65535 (0 picks a free port)")
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level \(logLevel) is not a level: trace, debug, info, notice, warning, error or critical")
+        }
         guard deletionSweepSeconds > 0 else { throw ValidationError("--deletion-sweep-seconds must be positive") }
         guard credentialCacheSeconds >= 0 else { throw ValidationError("--credential-cache-seconds must not be negative") }
         guard auditDigestRecords > 0, auditDigestSeconds > 0 else {
@@ -55,7 +61,7 @@ struct Serve: AsyncParsableCommand {
         // Files the server creates (database, WAL, keys) are private to its user.
         umask(0o077)
         var logger = Logger(label: "trent")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = level
         try await TrentServer.run(
             TrentServer.Configuration(
                 dataDirectory: data.configuration,

@@ -1,14 +1,25 @@
+import ArgumentParser
 import Foundation
 import KMSServer
 import Logging
 
 extension DataOptions {
-    /// Opens the data directory for an admin command, alongside a running server if there is one.
+    /// Opens the data directory for an admin command, alongside a running
+    /// server if there is one. It must exist: a mistyped `--data` must not
+    /// quietly create a new directory with a new root key.
     func open() async throws -> DataDirectory {
+        try requireExisting()
         umask(0o077)
         var logger = Logger(label: "trent")
         logger.logLevel = .warning
         return try await DataDirectory.open(configuration, storage: SQLiteBackend(), logger: logger)
+    }
+
+    func requireExisting() throws {
+        let database = URL(fileURLWithPath: data).appendingPathComponent(SQLiteBackend.databaseFileName).path
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw ValidationError("no Trent data directory at \(URL(fileURLWithPath: data).path): `trent serve --data \(data)` creates one")
+        }
     }
 
     var configuration: DataDirectory.Configuration {

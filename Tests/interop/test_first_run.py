@@ -1,0 +1,60 @@
+"""First-run and operability checks from the production issue: the version,
+setting validation before anything is written, admin commands that refuse to
+create a data directory, a private data directory, random request IDs."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+
+from conftest import clean_env, raw_call, trent_binary
+
+BODY = {"NumberOfBytes": 8}
+
+
+def run(*args: str, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(trent_binary()), *args], capture_output=True, text=True, timeout=60, env=env or clean_env())
+
+
+def test_version():
+    cp = run("--version")
+    assert cp.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+\S*", cp.stdout.strip()), cp
+
+
+def test_serve_validates_settings_before_writing_anything(tmp_path):
+    data = tmp_path / "data"
+    for args, complaint in (
+        (["--listen", "127.0.0.1:70000"], "out of range"),
+        (["--listen", "127.0.0.1:-1"], "out of range"),
+        (["--log-level", "loud"], "not a level"),
+    ):
+        cp = run("serve", "--data", str(data), *args)
+        assert cp.returncode != 0 and complaint in cp.stderr, (args, cp)
+        assert not data.exists(), f"{args} left {data} behind"
+
+
+def test_admin_commands_refuse_to_create_a_data_directory(tmp_path):
+    data = tmp_path / "mistyped"
+    for args in (["user", "list"], ["user", "create", "alice"], ["audit", "verify"], ["audit", "prune", "--before", "2026-01-01"]):
+        cp = run(*args, "--data", str(data))
+        assert cp.returncode != 0 and "no Trent data directory at" in cp.stderr, (args, cp)
+        assert not data.exists(), f"{args} created {data}"
+
+
+def test_an_existing_data_directory_is_made_private(new_server, tmp_path):
+    data = tmp_path / "shared"
+    data.mkdir(mode=0o755)
+    os.chmod(data, 0o755)
+    srv = new_server(data_dir=data)
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    srv.stop()
+
+
+def test_request_ids_are_random(server):
+    ids = [raw_call(server.endpoint, "GenerateRandom", BODY).headers["x-amzn-requestid"] for _ in range(20)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i) for i in ids), ids
+    # A counter, or a fixed per-process half, would share a prefix or a tail between consecutive IDs.
+    assert len({i[:8] for i in ids}) > 15 and len({i[-8:] for i in ids}) > 15, ids
