@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The verified caller of one request, as IAM and CloudTrail name it. A
 /// class: the credential cache makes one per access key and every request
@@ -100,6 +101,8 @@ public struct RequestContext: Sendable {
     public var time: Date
     /// Whether the request came over TLS (`aws:SecureTransport`).
     public var secureTransport: Bool
+    /// Where the pipelines note what the request's log line names.
+    public var trace: RequestTrace?
 
     public init(
         principal: Principal, requestID: String, sourceIPAddress: String? = nil, userAgent: String? = nil, time: Date,
@@ -111,5 +114,24 @@ public struct RequestContext: Sendable {
         self.userAgent = userAgent
         self.time = time
         self.secureTransport = secureTransport
+        self.trace = nil
+    }
+}
+
+/// What a request's log line names that only the pipeline learns: its
+/// operation (an IAM or STS `Action`) and the ARNs of the keys it used.
+public final class RequestTrace: Sendable {
+    private let state = Mutex<(operation: String?, resources: [String])>((nil, []))
+
+    public init() {}
+
+    public var operation: String? {
+        get { state.withLock { $0.operation } }
+        set { state.withLock { $0.operation = newValue } }
+    }
+
+    public var resources: [String] {
+        get { state.withLock { $0.resources } }
+        set { state.withLock { $0.resources = newValue } }
     }
 }

@@ -15,3 +15,14 @@ public func sha256(_ parts: [UInt8]...) -> [UInt8] {
     for part in parts { hasher.update(data: part) }
     return Array(hasher.finalize())
 }
+
+/// The first 16 bytes of SHA-256(key ‖ counter in big-endian), without an
+/// allocation: for identifiers made on every request.
+public func sha256Prefix(key: [UInt8], counter: UInt64) -> (UInt64, UInt64) {
+    var hasher = SHA256()
+    hasher.update(data: key)
+    withUnsafeBytes(of: counter.bigEndian) { hasher.update(bufferPointer: $0) }
+    return hasher.finalize().withUnsafeBytes { bytes in
+        (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+}

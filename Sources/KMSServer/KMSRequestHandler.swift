@@ -28,6 +28,14 @@ struct KMSRequestHandler: Sendable {
             self = service == "cloudtrail" ? .cloudTrail : QueryService(rawValue: service ?? "").map(API.query) ?? .kms
         }
 
+        var name: String {
+            switch self {
+            case .kms: "kms"
+            case .cloudTrail: "cloudtrail"
+            case .query(let service): service.rawValue
+            }
+        }
+
         var eventSource: String {
             switch self {
             case .kms: "kms.amazonaws.com"
@@ -70,43 +78,54 @@ struct KMSRequestHandler: Sendable {
     }
 
     func handle(_ request: Request, remoteAddress: String?) async -> Response {
-        let requestID = requestIDs.next()
+        let started = ContinuousClock.now
+        let line = RequestLogLine(requestID: requestIDs.next(), target: request.headers[.xAmzTarget], sourceIP: remoteAddress)
+        let response = await respond(request, remoteAddress: remoteAddress, line: line)
+        line.emit(to: logger, status: response.status, duration: ContinuousClock.now - started)
+        return response
+    }
+
+    private func respond(_ request: Request, remoteAddress: String?, line: RequestLogLine) async -> Response {
+        let requestID = line.requestID
         var request = request
         let target = request.headers[.xAmzTarget]
         do {
             let body = try await readBody(&request)
             let time = now()
             let signed = Self.sigV4Request(request)
-            // A request for another service says so, rather than failing as a bad signature.
-            if let claimed = SigV4Verifier.claimedService(of: signed), !Self.servedServices.contains(claimed) {
-                throw KMSError(.unknownOperation, "Trent serves kms, iam, sts and cloudtrail; this request is signed for \(claimed.prefix(64)).")
-            }
             let (principal, api): (Principal, API)
             do {
                 (principal, api) = try await authenticate(signed, target: target, body: body, at: time)
             } catch {
+                // A request for another service says so, rather than failing as a bad signature.
+                if let claimed = SigV4Verifier.claimedService(of: signed), !Self.servedServices.contains(claimed) {
+                    throw KMSError(.unknownOperation, "Trent serves kms, iam, sts and cloudtrail; this request is signed for \(claimed.prefix(64)).")
+                }
+                line.caller = SigV4Verifier.claimedAccessKeyID(of: signed).map { String($0.prefix(128)) }
                 throw await recordFailedAuthentication(
                     error, signed, target: target, body: body, requestID: requestID, remoteAddress: remoteAddress, time: time
                 )
             }
-            let context = RequestContext(
+            line.caller = principal.arn
+            line.api = api.name
+            var context = RequestContext(
                 principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
                 userAgent: request.headers[.userAgent], time: time
             )
+            context.trace = line.trace
             switch api {
             case .kms:
                 let output = try await pipeline.handle(target: target, body: body, context: context)
-                logger.debug("request", metadata: ["request-id": "\(requestID)", "target": "\(target ?? "")", "caller": "\(principal.displayName)"])
                 return Self.response(.ok, output, contentType: Self.jsonContentType, requestID: requestID)
             case .cloudTrail:
                 let output = try await cloudTrail.handle(target: target, body: body, context: context)
                 return Self.response(.ok, output, contentType: Self.jsonContentType, requestID: requestID)
             case .query(let service):
                 let output = try await queries.handle(service, body: body, context: context)
-                logger.debug("request", metadata: ["request-id": "\(requestID)", "service": "\(service.rawValue)", "caller": "\(principal.displayName)"])
                 return Self.response(.ok, output, contentType: Self.xmlContentType, requestID: requestID)
             }
         } catch {
+            line.error = ((error as? KMSError) ?? KMSError.internalFailure(error)).code.awsName
             // The API whose error shape to answer in: KMS's when there is a target, else what the signature claims.
             return errorResponse(error, api: Self.errorShape(target: target, claimedService: SigV4Verifier.claimedService(of: Self.sigV4Request(request))), requestID: requestID)
         }

@@ -30,6 +30,8 @@ public enum TrentServer {
         /// takes to be seen here (`CachingMetadataStore`).
         public var metadataCacheLifetime: Duration
         public var audit: AuditMode
+        /// Printed at start-up.
+        public var version: String = "unknown"
 
         public init(
             dataDirectory: DataDirectory.Configuration, storage: any StorageBackend, host: String, port: Int,
@@ -62,6 +64,11 @@ public enum TrentServer {
             store: store, keyStore: directory.keyStore, accountID: directory.accountID, region: configuration.dataDirectory.region
         )
         try await environment.startUsageTracking()
+        let rootKeyID = try await directory.store.listAccessKeys(userName: Identities.rootUserName).first?.id
+        logger.notice("Trent starting", metadata: [
+            "version": "\(configuration.version)", "account-id": "\(directory.accountID)", "region": "\(configuration.dataDirectory.region)",
+            "listen": "\(configuration.host):\(configuration.port)", "root-access-key-id": "\(rootKeyID ?? "-")",
+        ])
         let authorizer = PolicyAuthorizer(store: store)
         let auditSink: any AuditSink
         var services: [any Service] = [directory.store]
@@ -103,6 +110,7 @@ public enum TrentServer {
             logger: logger
         ))
         try await group.run()
+        logger.notice("Trent stopped")
         if let statistics = trail?.statistics {
             logger.notice("audit trail closed", metadata: [
                 "records": "\(statistics.records)", "digests": "\(statistics.digests)",

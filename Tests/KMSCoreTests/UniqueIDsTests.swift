@@ -19,4 +19,20 @@ struct UniqueIDsTests {
         }
         #expect(UniqueIDs().next() != generator.next())
     }
+
+    /// Event IDs are version-7 UUIDs, ordered by time (they are indexed), random after the time.
+    @Test func eventIDsAreTimeOrderedVersion7UUIDs() throws {
+        let generator = UniqueIDs(timeOrdered: true)
+        let before = UInt64(Date().timeIntervalSince1970 * 1000)
+        let ids = (0..<2000).map { _ in generator.next() }
+        let after = UInt64(Date().timeIntervalSince1970 * 1000)
+        #expect(Set(ids).count == ids.count)
+        let pattern = try Regex("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        #expect(ids.allSatisfy { $0.wholeMatch(of: pattern) != nil })
+        let times = ids.map { UInt64($0.prefix(13).replacingOccurrences(of: "-", with: ""), radix: 16)! }
+        #expect(times == times.sorted())
+        #expect(times.allSatisfy { (before...after).contains($0) })
+        let tails = Set(ids.map { $0.suffix(12) })
+        #expect(tails.count == ids.count)
+    }
 }

@@ -58,3 +58,34 @@ def test_request_ids_are_random(server):
     assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i) for i in ids), ids
     # A counter, or a fixed per-process half, would share a prefix or a tail between consecutive IDs.
     assert len({i[:8] for i in ids}) > 15 and len({i[-8:] for i in ids}) > 15, ids
+
+
+def test_one_json_log_line_per_request_without_secrets(new_server):
+    import base64
+    import json as jsonlib
+
+    srv = new_server(extra_args=("--log-format", "json"))
+    kms = srv.client()
+    key = kms.create_key()["KeyMetadata"]
+    plaintext = b"log lines must never carry this plaintext"
+    encrypted = kms.encrypt(KeyId=key["KeyId"], Plaintext=plaintext, EncryptionContext={"purpose": "logs"})
+    data_key = kms.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256")
+    denied = raw_call(srv.endpoint, "DescribeKey", {"KeyId": key["KeyId"]}, secret="wrong-secret-0123456789")
+    srv.stop()
+
+    lines = [l for l in srv.log_path.read_text().splitlines() if l.startswith("{")]
+    records = [jsonlib.loads(l) for l in lines]
+    assert any(r.get("message") == "Trent starting" and r.get("version") and r.get("root-access-key-id") for r in records), lines[:5]
+    assert any(r.get("message") == "Trent stopped" for r in records)
+    by_id = {r["request-id"]: r for r in records if r.get("message") == "request"}
+    encrypt = by_id[encrypted["ResponseMetadata"]["RequestId"]]
+    assert encrypt["operation"] == "Encrypt" and encrypt["outcome"] == "OK" and encrypt["api"] == "kms", encrypt
+    assert encrypt["keys"] == key["Arn"] and encrypt["caller"].endswith(":root") and float(encrypt["duration-ms"]) >= 0, encrypt
+    failed = by_id[denied.headers["x-amzn-requestid"]]
+    assert failed["outcome"] == "InvalidSignatureException" and failed["status"] == "400", failed
+    assert failed["caller"] == srv.credentials()[0], failed
+
+    text = srv.log_path.read_bytes()
+    for secret in (plaintext, data_key["Plaintext"], encrypted["CiphertextBlob"], srv.credentials()[1].encode()):
+        assert secret not in text
+        assert base64.b64encode(secret) not in text

@@ -139,34 +139,63 @@ public indirect enum AuditValue: Sendable, Hashable {
     }
 }
 
-/// Identifiers in UUID form (version 4) that reveal nothing, not even how
-/// many came before: each is the SHA-256 of a random per-process key and a
-/// counter. Unique without a random draw (a system call) per identifier.
+/// Identifiers in UUID form that reveal nothing of how many came before:
+/// their random bits are the SHA-256 of a random per-process key and a
+/// counter, so no random draw (a system call) is made per identifier.
+///
+/// Request IDs are random throughout (version 4). Event IDs are
+/// time-ordered (version 7: 48 bits of Unix milliseconds, then random bits),
+/// because they are indexed in the audit store: random keys scattered every
+/// insert across the index and cost a fifth of the audited throughput.
 public final class UniqueIDs: Sendable {
     /// For audit events; request IDs have their own.
-    public static let shared = UniqueIDs()
+    public static let shared = UniqueIDs(timeOrdered: true)
 
+    private let timeOrdered: Bool
     private let key: [UInt8]
     private let counter = Atomic<UInt64>(0)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    public init() {
+    public init(timeOrdered: Bool = false) {
+        self.timeOrdered = timeOrdered
         var generator = SystemRandomNumberGenerator()
         key = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }
     }
 
     public func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
-        var digest = sha256(key, withUnsafeBytes(of: count.bigEndian) { Array($0) })
-        digest[6] = digest[6] & 0x0F | 0x40
-        digest[8] = digest[8] & 0x3F | 0x80
-        var text = [UInt8]()
-        text.reserveCapacity(36)
-        for index in 0..<16 {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(Self.hexDigits[Int(digest[index] >> 4)])
-            text.append(Self.hexDigits[Int(digest[index] & 0x0F)])
+        let (high, low) = sha256Prefix(key: key, counter: count)
+        let first: UInt64
+        if timeOrdered {
+            let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000) & 0xFFFF_FFFF_FFFF
+            first = milliseconds << 16 | 0x7000 | high & 0x0FFF
+        } else {
+            first = high & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
         }
-        return String(decoding: text, as: UTF8.self)
+        // The RFC 9562 variant.
+        let second = low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            func put(_ value: UInt64, nibbles: Int) {
+                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
+                    buffer[position] = Self.hexDigits[Int((value >> UInt64(shift)) & 0xF)]
+                    position += 1
+                }
+            }
+            func dash() {
+                buffer[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            put(first >> 32, nibbles: 8)
+            dash()
+            put(first >> 16, nibbles: 4)
+            dash()
+            put(first, nibbles: 4)
+            dash()
+            put(second >> 48, nibbles: 4)
+            dash()
+            put(second, nibbles: 12)
+            return position
+        }
     }
 }

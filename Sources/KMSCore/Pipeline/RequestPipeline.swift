@@ -62,6 +62,7 @@ public final class RequestPipeline: Sendable {
             try Operation.validate(request)
             let keys = try await resolve(Operation.keys, request)
             event.resources = keys.arns
+            context.trace?.resources = keys.arns
             var changed: [KeyID] = []
             for (index, slot) in Operation.keys.enumerated() where slot.changesKey {
                 changed.append(keys.entries[index].key.record.id)
@@ -99,6 +100,7 @@ public final class RequestPipeline: Sendable {
             let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context, authorizer: authorizer))
             event.responseElements = Operation.auditResponse(outcome.response, in: environment)
             event.resources = keys.arns + Operation.createdResources(outcome.response)
+            context.trace?.resources = event.resources
             if try await commit(outcome.writes, recording: event) {
                 recordUsage(Operation.self, keys: keys, context: context, eventID: event.eventID)
                 return outcome.response

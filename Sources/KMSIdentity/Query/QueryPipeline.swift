@@ -42,6 +42,7 @@ public final class QueryPipeline: Sendable {
                 throw KMSError.validation("The request must contain the parameter Action.")
             }
             event.eventName = action
+            context.trace?.operation = action
             guard let operation = Self.operations[service]?[action] else {
                 throw KMSError(.unknownOperation, "Could not find operation \(action) for version \(parameters["Version"] ?? "NO_VERSION_SPECIFIED")")
             }

@@ -18,8 +18,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a verified access key's secret is cached; bounds how long a revoked key keeps working.")
     var credentialCacheSeconds: Int = 30
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical. At info, one line per request.")
     var logLevel: String = "info"
+
+    @Option(name: .long, help: "Log format: text, or json (one object per line, for log shippers).")
+    var logFormat: String = "text"
 
     @Option(name: .long, help: "Sign a digest of the audit trail after this many records (and at shutdown).")
     var auditDigestRecords: Int = 1000
@@ -39,6 +42,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else {
             throw ValidationError("--listen port \(port) is out of range: 0–65535 (0 picks a free port)")
+        }
+        guard logFormat == "text" || logFormat == "json" else {
+            throw ValidationError("--log-format \(logFormat) is not a format: text or json")
         }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level \(logLevel) is not a level: trace, debug, info, notice, warning, error or critical")
@@ -60,22 +66,24 @@ struct Serve: AsyncParsableCommand {
         }
         // Files the server creates (database, WAL, keys) are private to its user.
         umask(0o077)
+        let format = BufferedLogHandler.Format(rawValue: logFormat) ?? .text
+        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label, format: format) }
+        defer { BufferedLogHandler.flush() }
         var logger = Logger(label: "trent")
         logger.logLevel = level
-        try await TrentServer.run(
-            TrentServer.Configuration(
-                dataDirectory: data.configuration,
-                storage: SQLiteBackend(),
-                host: host,
-                port: port,
-                deletionSweepInterval: .seconds(deletionSweepSeconds),
-                credentialCacheLifetime: .seconds(credentialCacheSeconds),
-                audit: unauditedBenchmark
-                    ? .disabledForBenchmark
-                    : .trail(.init(digestEvery: auditDigestRecords, digestInterval: .seconds(auditDigestSeconds)))
-            ),
-            logger: logger
+        var configuration = TrentServer.Configuration(
+            dataDirectory: data.configuration,
+            storage: SQLiteBackend(),
+            host: host,
+            port: port,
+            deletionSweepInterval: .seconds(deletionSweepSeconds),
+            credentialCacheLifetime: .seconds(credentialCacheSeconds),
+            audit: unauditedBenchmark
+                ? .disabledForBenchmark
+                : .trail(.init(digestEvery: auditDigestRecords, digestInterval: .seconds(auditDigestSeconds)))
         )
+        configuration.version = Trent.version
+        try await TrentServer.run(configuration, logger: logger)
     }
 
     static func isLoopback(_ host: String) -> Bool {
