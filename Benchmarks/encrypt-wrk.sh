@@ -168,28 +168,34 @@ fi
 echo
 echo "SUMMARY: $BENCH_SERVER Encrypt (${PLAINTEXT_SIZE}-byte plaintext) nproc=$(nproc) wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION: ${RPS} req/s, p50 ${P50} ms, p99 ${P99} ms, requests ${REQS}, non-200 ${NON200}, socket errors ${SOCKERR}"
 
+# alternate NAME_A ENDPOINT_A SCRIPT_A NAME_B ENDPOINT_B SCRIPT_B: ROUNDS pairs of
+# BURST-second runs, A then B, so that the machine's drift falls on both
+# alike; sets TOTAL_A, TOTAL_B (requests) and SECONDS_EACH.
+alternate() {
+  local saved_duration="$WRK_DURATION" saved_script="$SCRIPT" round
+  TOTAL_A=0; TOTAL_B=0; WRK_DURATION="${BURST:-2}s"
+  for round in $(seq 1 "${ROUNDS:-15}"); do
+    SCRIPT="$3"; run_wrk "$2" "$1-$round" >/dev/null
+    TOTAL_A=$((TOTAL_A + REQS))
+    SCRIPT="$6"; run_wrk "$5" "$4-$round" >/dev/null
+    TOTAL_B=$((TOTAL_B + REQS))
+  done
+  WRK_DURATION="$saved_duration"; SCRIPT="$saved_script"
+  SECONDS_EACH=$(( ${ROUNDS:-15} * ${BURST:-2} ))
+}
+share() { python3 -c "print(f'{100 * $1 / $2:.1f}')"; }
+BURSTS="${ROUNDS:-15} alternating ${BURST:-2}-second bursts each"
+
 if [[ "$BENCH_SERVER" == trent && "${POLICY_USER:-1}" != 0 ]]; then
-  ROOT_SCRIPT="$SCRIPT"
   USER_SCRIPT="$WORK/encrypt-user.lua"
   python3 "$HERE/sign_request.py" \
     --endpoint "$ENDPOINT" --region "$REGION" --plaintext-size "$PLAINTEXT_SIZE" \
     --policy-user "bench-user" --out "$USER_SCRIPT"
-  ROOT_TOTAL=0; USER_TOTAL=0
-  SAVED_DURATION="$WRK_DURATION"; WRK_DURATION="${BURST:-2}s"
-  for round in $(seq 1 "${ROUNDS:-15}"); do
-    SCRIPT="$ROOT_SCRIPT"; run_wrk "$ENDPOINT" "root-$round" >/dev/null
-    ROOT_TOTAL=$((ROOT_TOTAL + REQS))
-    SCRIPT="$USER_SCRIPT"; run_wrk "$ENDPOINT" "user-$round" >/dev/null
-    USER_TOTAL=$((USER_TOTAL + REQS))
-  done
-  WRK_DURATION="$SAVED_DURATION"
-  SCRIPT="$ROOT_SCRIPT"
-  SECONDS_EACH=$(( ${ROUNDS:-15} * ${BURST:-2} ))
-  echo "SUMMARY: root $((ROOT_TOTAL / SECONDS_EACH)) req/s, policy user $((USER_TOTAL / SECONDS_EACH)) req/s: the user allowed by a conditional identity policy reaches $(python3 -c "print(f'{100 * $USER_TOTAL / $ROOT_TOTAL:.1f}')")% of root's throughput (${ROUNDS:-15} alternating ${BURST:-2}-second bursts each)"
+  alternate root "$ENDPOINT" "$SCRIPT" user "$ENDPOINT" "$USER_SCRIPT"
+  echo "SUMMARY: root $((TOTAL_A / SECONDS_EACH)) req/s, policy user $((TOTAL_B / SECONDS_EACH)) req/s: the user allowed by a conditional identity policy reaches $(share $TOTAL_B $TOTAL_A)% of root's throughput ($BURSTS)"
 fi
 
 if [[ "$BENCH_SERVER" == trent && "${AUDIT_BASELINE:-1}" != 0 ]]; then
-  AUDITED_SCRIPT="$SCRIPT"
   BASE_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
   mkdir -p "$WORK/unaudited"
   log "starting $BIN serve --unaudited-benchmark on 127.0.0.1:$BASE_PORT"
@@ -200,18 +206,9 @@ if [[ "$BENCH_SERVER" == trent && "${AUDIT_BASELINE:-1}" != 0 ]]; then
   BASE_SCRIPT="$WORK/encrypt-unaudited.lua"
   python3 "$HERE/sign_request.py" --endpoint "http://127.0.0.1:$BASE_PORT" --region "$REGION" \
     --plaintext-size "$PLAINTEXT_SIZE" --out "$BASE_SCRIPT"
-  AUDITED_TOTAL=0; BASE_TOTAL=0
-  SAVED_DURATION="$WRK_DURATION"; WRK_DURATION="${BURST:-2}s"
-  for round in $(seq 1 "${ROUNDS:-15}"); do
-    SCRIPT="$AUDITED_SCRIPT"; run_wrk "$ENDPOINT" "audited-$round" >/dev/null
-    AUDITED_TOTAL=$((AUDITED_TOTAL + REQS))
-    SCRIPT="$BASE_SCRIPT"; run_wrk "http://127.0.0.1:$BASE_PORT" "unaudited-$round" >/dev/null
-    BASE_TOTAL=$((BASE_TOTAL + REQS))
-  done
-  WRK_DURATION="$SAVED_DURATION"; SCRIPT="$AUDITED_SCRIPT"
+  alternate audited "$ENDPOINT" "$SCRIPT" unaudited "http://127.0.0.1:$BASE_PORT" "$BASE_SCRIPT"
   stop_pid "$BASE_PID"
-  SECONDS_EACH=$(( ${ROUNDS:-15} * ${BURST:-2} ))
-  echo "SUMMARY: audited $((AUDITED_TOTAL / SECONDS_EACH)) req/s, unaudited $((BASE_TOTAL / SECONDS_EACH)) req/s: with every request recorded durably, Trent keeps $(python3 -c "print(f'{100 * $AUDITED_TOTAL / $BASE_TOTAL:.1f}')")% of the same build's throughput without its audit trail (${ROUNDS:-15} alternating ${BURST:-2}-second bursts each)"
+  echo "SUMMARY: audited $((TOTAL_A / SECONDS_EACH)) req/s, unaudited $((TOTAL_B / SECONDS_EACH)) req/s: with every request recorded durably, Trent keeps $(share $TOTAL_A $TOTAL_B)% of the same build's throughput without its audit trail ($BURSTS)"
 fi
 
 if [[ "$BENCH_SERVER" == trent && "$CEILING" != 0 ]]; then
