@@ -1,5 +1,5 @@
 public import Crypto
-public import Foundation
+import Foundation
 public import KMSCore
 
 /// Checks an audit trail offline: every seal's signature and order, every

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import KMSCore
 
 /// Turns an `AuditEvent` into the record CloudTrail would write for it, as

@@ -1,5 +1,5 @@
 import Foundation
-public import KMSCore
+import KMSCore
 
 /// Group commit for audited requests: a thread of the store's own takes
 /// every batch submitted while it was busy and commits them all in one

@@ -146,7 +146,7 @@ public enum MetadataStoreConformance {
 
     static func stateChangeAndAuditRecordCommitTogether(_ store: any MetadataStore) async throws {
         let read = try await create(key(), in: store)
-        try await store.commit([.createAlias(alias("alias/taken", read.id))])
+        _ = try await store.commit([.createAlias(alias("alias/taken", read.id))])
         var disabled = read
         disabled.state = .disabled
         var stale = read
