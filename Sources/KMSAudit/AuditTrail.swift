@@ -57,6 +57,9 @@ public final class AuditTrail: AuditSink, Service {
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
+    /// Whether records are still accepted (false once shutdown has begun).
+    public var isAccepting: Bool { state.withLock { !$0.stopped } }
+
     // MARK: the sink
 
     public func commit(_ writes: [StoreWrite], recording event: AuditEvent) async throws -> Bool {

@@ -44,6 +44,8 @@ public protocol MetadataStore: Sendable {
     /// An entry whose writes fail leaves nothing and does not affect the
     /// others. A throw means nothing of the batch was kept.
     func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult]
+    /// Throws, quickly, unless a write could be committed now: for readiness probes.
+    func checkWritable() async throws
     /// Records in chain order, strictly after `sequence`.
     func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord]
     /// Records matching a LookupEvents search, newest first, with their resources.

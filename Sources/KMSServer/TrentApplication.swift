@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 public import Hummingbird
 public import KMSAudit
 public import KMSCore
@@ -7,8 +8,9 @@ public import Logging
 import NIOCore
 import SigV4
 
-/// Builds the HTTP application: `POST /` for the KMS API and `GET /health`
-/// (unauthenticated, for load balancers and test harnesses).
+/// Builds the HTTP application: `POST /` for the KMS API, `GET /health` (the
+/// process is alive) and `GET /ready` (it can serve: 200, or 503 with the
+/// reason), both unauthenticated, for load balancers and orchestrators.
 public func buildApplication(
     pipeline: RequestPipeline,
     queries: QueryPipeline,
@@ -17,6 +19,7 @@ public func buildApplication(
     host: String,
     port: Int,
     credentialCacheLifetime: Duration,
+    readiness: @escaping @Sendable () async -> String?,
     logger: Logger
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
@@ -26,6 +29,17 @@ public func buildApplication(
     let router = Router(context: TrentRequestContext.self)
     router.post("/") { request, context in await handler.handle(request, remoteAddress: context.remoteAddress?.ipAddress) }
     router.get("/health") { _, _ in "ok\n" }
+    router.get("/ready") { _, _ in
+        let problem = await readiness()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let state: [String: Any] = problem.map { ["ready": false, "reason": $0] } ?? ["ready": true]
+        let body = (try? JSONSerialization.data(withJSONObject: state, options: [.sortedKeys])) ?? Data()
+        return Response(
+            status: problem == nil ? .ok : .serviceUnavailable, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body + [0x0A]))
+        )
+    }
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "Trent"),
@@ -46,3 +60,4 @@ struct TrentRequestContext: RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 }
+

@@ -93,7 +93,17 @@ public enum TrentServer {
         let cloudTrail = CloudTrailAPI(store: store, authorizer: authorizer, auditSink: auditSink, region: environment.region)
         let application = buildApplication(
             pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { store.identityGeneration }, host: configuration.host,
-            port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime, logger: logger
+            port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime,
+            readiness: { [store, trail] in
+                if let trail, !trail.isAccepting { return "the audit trail is closed" }
+                do {
+                    try await store.checkWritable()
+                } catch {
+                    return "the store cannot be written: \(error)"
+                }
+                return nil
+            },
+            logger: logger
         )
         let maintenance = KeyMaintenanceService(
             deletions: KeyDeletionSweep(environment: environment, audit: auditSink),

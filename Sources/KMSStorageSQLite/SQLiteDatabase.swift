@@ -61,6 +61,18 @@ final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
+    /// Whether a write could start now: takes the write lock and lets it go,
+    /// waiting at most `milliseconds` for another writer instead of the usual 5 s.
+    func probeWrite(waitingAtMost milliseconds: Int32) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        sqlite3_busy_timeout(state.handle, milliseconds)
+        defer { sqlite3_busy_timeout(state.handle, 5_000) }
+        let connection = Connection(state: state)
+        try connection.run("BEGIN IMMEDIATE")
+        try connection.run("ROLLBACK")
+    }
+
     /// Runs `body` with the connection outside an explicit transaction (single reads).
     func read<T>(_ body: (Connection) throws -> T) throws -> T {
         lock.lock()

@@ -20,6 +20,10 @@ extension SQLiteMetadataStore {
         try await blocking { [database] in try database.read { db in try db.executeScript(sql) } }
     }
 
+    public func checkWritable() async throws {
+        try await blocking { [database] in try database.probeWrite(waitingAtMost: 250) }
+    }
+
     /// One transaction over a batch, on the group committer's thread.
     static func commitAudited(_ entries: [AuditedWrites], in database: SQLiteDatabase) throws -> [AuditedCommitResult] {
         try database.transaction { db in

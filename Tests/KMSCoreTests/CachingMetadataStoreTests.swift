@@ -148,6 +148,7 @@ struct CachingMetadataStoreTests {
         func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] { try await base.lookupAuditRecords(query) }
         func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal? { try await base.appendAuditSeal(make) }
         func auditSeals() async throws -> [AuditSeal] { try await base.auditSeals() }
+        func checkWritable() async throws { try await base.checkWritable() }
         func pruneAuditRecords(before date: Date, checkpoint make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal) async throws -> Int {
             try await base.pruneAuditRecords(before: date, checkpoint: make)
         }

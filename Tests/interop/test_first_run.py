@@ -89,3 +89,32 @@ def test_one_json_log_line_per_request_without_secrets(new_server):
     for secret in (plaintext, data_key["Plaintext"], encrypted["CiphertextBlob"], srv.credentials()[1].encode()):
         assert secret not in text
         assert base64.b64encode(secret) not in text
+
+
+def test_ready_turns_503_while_the_store_cannot_be_written(new_server):
+    import json as jsonlib
+    import sqlite3
+    import urllib.error
+    import urllib.request
+
+    srv = new_server()
+
+    def ready() -> tuple[int, dict]:
+        try:
+            with urllib.request.urlopen(srv.endpoint + "/ready", timeout=10) as r:
+                return r.status, jsonlib.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, jsonlib.loads(e.read())
+
+    assert ready() == (200, {"ready": True})
+    # Another process holding the database's write lock: the server cannot commit, so it is not ready.
+    holder = sqlite3.connect(srv.data_dir / "trent.sqlite", timeout=1, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        status, body = ready()
+        assert status == 503 and body["ready"] is False and "store cannot be written" in body["reason"], body
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert ready() == (200, {"ready": True})
+    assert srv.stop() == 0
