@@ -90,8 +90,8 @@ struct SealBody: Hashable {
         json.int(Int(firstSequence))
         json.key("lastSequence")
         json.int(Int(lastSequence))
-        json.member("lastHash", Hex.encode(lastHash))
-        json.member("previousSealHash", Hex.encode(previousSealHash))
+        json.member("lastHash", hexEncoded(lastHash))
+        json.member("previousSealHash", hexEncoded(previousSealHash))
         json.member("time", CloudTrailTime.format(time))
         json.key("timeSeconds")
         json.int(Int(time.timeIntervalSince1970))
@@ -121,18 +121,8 @@ struct SealBody: Hashable {
     }
 }
 
+/// Reads back the hex that KMSCrypto's `hexEncoded` writes in seals.
 enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func decode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }

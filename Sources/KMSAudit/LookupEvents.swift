@@ -228,7 +228,7 @@ enum PageToken {
     private static let prefix = "t1."
 
     static func make(before sequence: Int64, fingerprint: [UInt8]) -> String {
-        prefix + String(sequence) + "." + Hex.encode(fingerprint)
+        prefix + String(sequence) + "." + hexEncoded(fingerprint)
     }
 
     static func open(_ token: String, fingerprint: [UInt8]) throws(KMSError) -> Int64 {
@@ -236,7 +236,7 @@ enum PageToken {
         guard parts.count == 3, parts[0] + "." == prefix, let sequence = Int64(parts[1]), sequence > 0 else {
             throw KMSError(.invalidNextToken, "The NextToken is not valid.")
         }
-        guard parts[2] == Substring(Hex.encode(fingerprint)) else {
+        guard parts[2] == Substring(hexEncoded(fingerprint)) else {
             throw KMSError(.invalidNextToken, "The NextToken must be passed with the same parameters as the call that returned it.")
         }
         return sequence

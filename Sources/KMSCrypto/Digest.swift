@@ -3,10 +3,19 @@ import Crypto
 /// The SHA-256 of some bytes in lowercase hexadecimal: for identifiers
 /// derived from public facts, such as a key version's KeyMaterialId.
 public func sha256Hex(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { byte in
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-    }.joined()
+    hexEncoded(SHA256.hash(data: bytes))
+}
+
+/// Bytes in lowercase hexadecimal.
+public func hexEncoded(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        text.append(digits[Int(byte >> 4)])
+        text.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// The SHA-256 of several byte strings one after the other.

@@ -7,12 +7,13 @@ public import KMSCore
 extension SQLiteMetadataStore {
     public func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult] {
         if entries.isEmpty { return [] }
+        guard let groupCommitter else { throw SQLiteError(code: -1, message: "the database is open only to read") }
         return try await groupCommitter.submit(entries)
     }
 
     /// Transactions the group committer has made, each with one fsync: for
     /// tests and the benchmark, which compare it with the records committed.
-    public var auditTransactionCount: Int { groupCommitter.transactionCount }
+    public var auditTransactionCount: Int { groupCommitter?.transactionCount ?? 0 }
 
     /// Runs SQL on the store's own connection, for tests that break the
     /// database on purpose (a page limit standing in for a full disk).

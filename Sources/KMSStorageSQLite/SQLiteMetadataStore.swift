@@ -16,7 +16,8 @@ public import ServiceLifecycle
 public final class SQLiteMetadataStore: MetadataStore, Service {
     let database: SQLiteDatabase
     private let threadPool: NIOThreadPool
-    let groupCommitter: SQLiteGroupCommitter
+    /// Nil for a store opened only to read.
+    let groupCommitter: SQLiteGroupCommitter?
 
     public init(path: String, threadPool: NIOThreadPool = .singleton) throws {
         let database = try SQLiteDatabase(path: path)
@@ -27,7 +28,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
     }
 
     deinit {
-        groupCommitter.stop()
+        groupCommitter?.stop()
     }
 
     /// Opens an existing database only to read it, as `trent audit verify`
@@ -40,7 +41,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         let database = try SQLiteDatabase(path: path, readOnly: true)
         self.database = database
         self.threadPool = threadPool
-        groupCommitter = SQLiteGroupCommitter(name: "sqlite-commit") { _ in throw SQLiteError(code: -1, message: "the database is open only to read") }
+        groupCommitter = nil
         let version = try database.read { db in try db.query("PRAGMA user_version") { row in Int(row.int(0)) }.first ?? 0 }
         guard version == SQLiteSchema.migrations.count else {
             throw SQLiteError(code: -1, message: "the database at \(path) has schema \(version) and this Trent reads \(SQLiteSchema.migrations.count): start this Trent's server on it once")

@@ -15,11 +15,7 @@ struct Audit: AsyncParsableCommand {
 
 /// The data directory's database, opened only to read: no root key needed.
 private func readAuditStore(_ data: String) throws -> SQLiteMetadataStore {
-    let directory = URL(fileURLWithPath: data)
-    guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(SQLiteBackend.databaseFileName).path) else {
-        throw ValidationError("no Trent data directory at \(directory.path): `trent serve --data \(data)` creates one")
-    }
-    return try SQLiteMetadataStore(readingOnly: directory.appendingPathComponent(SQLiteBackend.databaseFileName).path)
+    try SQLiteMetadataStore(readingOnly: DataOptions.databasePath(in: data))
 }
 
 private func parseTime(_ text: String, option: String) throws -> Date {

@@ -16,10 +16,16 @@ extension DataOptions {
     }
 
     func requireExisting() throws {
+        _ = try Self.databasePath(in: data)
+    }
+
+    /// The database of an existing data directory; a mistyped `--data` is refused, not created.
+    static func databasePath(in data: String) throws -> String {
         let database = URL(fileURLWithPath: data).appendingPathComponent(SQLiteBackend.databaseFileName).path
         guard FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("no Trent data directory at \(URL(fileURLWithPath: data).path): `trent serve --data \(data)` creates one")
         }
+        return database
     }
 
     var configuration: DataDirectory.Configuration {
