@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
 public import KMSAudit
 public import KMSCore
 public import KMSIdentity
@@ -19,6 +20,8 @@ public func buildApplication(
     host: String,
     port: Int,
     credentialCacheLifetime: Duration,
+    limits: ConnectionLimits,
+    tls: TLSContextBox?,
     readiness: @escaping @Sendable () async -> String?,
     logger: Logger
 ) -> some ApplicationProtocol {
@@ -40,11 +43,18 @@ public func buildApplication(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body + [0x0A]))
         )
     }
+    let registry = ConnectionRegistry(maximum: limits.maximumConnections)
     return Application(
         router: router,
+        server: HTTPServerBuilder { responder in
+            TrentChildChannel(responder: responder, limits: limits, registry: registry, tls: tls)
+        },
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "Trent"),
         onServerRunning: { channel in
-            logger.notice("Trent is serving the AWS KMS API", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+            logger.notice("Trent is serving the AWS KMS API", metadata: [
+                "address": "\(channel.localAddress?.description ?? "?")", "scheme": "\(tls == nil ? "http" : "https")",
+                "max-connections": "\(limits.maximumConnections)",
+            ])
         },
         logger: logger
     )

@@ -30,6 +30,9 @@ public enum TrentServer {
         /// takes to be seen here (`CachingMetadataStore`).
         public var metadataCacheLifetime: Duration
         public var audit: AuditMode
+        public var connectionLimits = ConnectionLimits()
+        /// Serve HTTPS with this certificate; nil serves plain HTTP.
+        public var tls: TLSContextBox?
         /// Printed at start-up.
         public var version: String = "unknown"
 
@@ -94,6 +97,7 @@ public enum TrentServer {
         let application = buildApplication(
             pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { store.identityGeneration }, host: configuration.host,
             port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime,
+            limits: configuration.connectionLimits, tls: configuration.tls,
             readiness: { [store, trail] in
                 if let trail, !trail.isAccepting { return "the audit trail is closed" }
                 do {
@@ -113,7 +117,7 @@ public enum TrentServer {
         )
         // Shut down in reverse: the application stops taking requests first,
         // then background work, then the audit trail seals the chain, the store last.
-        services += [maintenance, application]
+        services += [maintenance, TLSReloadService(box: configuration.tls, logger: logger), application]
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -16,11 +16,14 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 from unittest import mock
@@ -68,6 +71,75 @@ _SCRUB_ENV = (
 )
 
 
+# The TLS pass (Scripts/test runs a part of the suite a second time with this
+# set): every server then serves HTTPS with a certificate made here, and every
+# client trusts only its CA.
+TLS_PASS = os.environ.get("TRENT_INTEROP_TLS") == "1"
+
+
+@dataclass(frozen=True)
+class TLSFiles:
+    ca: Path
+    cert: Path
+    key: Path
+
+    def context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca))
+
+
+def make_tls_files(directory: Path, *, name: str = "trent") -> TLSFiles:
+    """A CA and a server certificate for 127.0.0.1 and localhost, made with the
+    `cryptography` package (not by Trent)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{name} test CA")])
+    ca_cert = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    files = TLSFiles(ca=directory / f"{name}-ca.pem", cert=directory / f"{name}-cert.pem", key=directory / f"{name}-key.pem")
+    files.ca.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    files.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    files.key.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return files
+
+
+_session_tls: Optional[TLSFiles] = None
+# The certificate files of each HTTPS server started, by port, for raw requests.
+_tls_by_port: dict[int, TLSFiles] = {}
+
+
+def session_tls() -> TLSFiles:
+    global _session_tls
+    if _session_tls is None:
+        _session_tls = make_tls_files(Path(tempfile.mkdtemp(prefix="trent-tls-")))
+    return _session_tls
+
+
 def trent_binary() -> Path:
     """Return the trent binary path or fail (never skip) with a clear message."""
     path = Path(os.environ.get("TRENT_BIN") or DEFAULT_BIN)
@@ -108,8 +180,13 @@ class TrentServer:
         region: Optional[str] = None,
         extra_env: Optional[Mapping[str, str]] = None,
         extra_args: tuple[str, ...] = (),
+        tls: Optional[TLSFiles] = None,
+        descriptor_limit: Optional[int] = None,
     ) -> None:
+        # `ulimit -n` for the server: soft and hard, so that it cannot raise it.
+        self.descriptor_limit = descriptor_limit
         self.binary = trent_binary()
+        self.tls = tls or (session_tls() if TLS_PASS else None)
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.data_dir / LOG_NAME
@@ -134,7 +211,12 @@ class TrentServer:
     @property
     def endpoint(self) -> str:
         assert self.port is not None, "server not started"
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> Optional[str]:
+        """What boto3 takes as `verify`: the CA bundle under TLS."""
+        return str(self.tls.ca) if self.tls else None
 
     def command(self) -> list[str]:
         cmd = [
@@ -147,12 +229,16 @@ class TrentServer:
         ]
         if self.explicit_region:
             cmd += ["--region", self.region]
+        if self.tls:
+            cmd += ["--tls-cert", str(self.tls.cert), "--tls-key", str(self.tls.key)]
         cmd += list(self.extra_args)
         return cmd
 
     def start(self, port: Optional[int] = None) -> "TrentServer":
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self.port = port or free_port()
+        if self.tls:
+            _tls_by_port[self.port] = self.tls
         with open(self.log_path, "ab") as log:
             log.write(f"\n==== starting: {' '.join(self.command())}\n".encode())
             log.flush()
@@ -163,9 +249,18 @@ class TrentServer:
                 stdin=subprocess.DEVNULL,
                 env=clean_env(self.env),
                 cwd=str(self.data_dir),
+                preexec_fn=self._limit_descriptors if self.descriptor_limit else None,
             )
         self.wait_ready()
         return self
+
+    def _limit_descriptors(self) -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.descriptor_limit, self.descriptor_limit))
+
+    def open_descriptors(self) -> int:
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
@@ -178,7 +273,7 @@ class TrentServer:
                     f"(cmd: {' '.join(self.command())}).\n--- log tail ---\n{self.log_tail()}"
                 )
             try:
-                with urllib.request.urlopen(url, timeout=1.0) as resp:
+                with urllib.request.urlopen(url, timeout=1.0, context=self.tls.context() if self.tls else None) as resp:
                     if resp.status == 200:
                         return
                     last_err = f"HTTP {resp.status}"
@@ -239,7 +334,7 @@ class TrentServer:
         if access_key_id is None:
             access_key_id, secret_access_key = self.credentials()
         return make_kms_client(
-            self.endpoint, access_key_id, secret_access_key, region or self.region
+            self.endpoint, access_key_id, secret_access_key, region or self.region, verify=self.verify
         )
 
     # -- admin subcommands ------------------------------------------------
@@ -272,7 +367,9 @@ class TrentServer:
         """boto3's IAM client, signed by the root identity."""
         access_key_id, secret = self.credentials()
         session = boto3.session.Session(aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name=self.region)
-        return session.client("iam", endpoint_url=self.endpoint, config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+        return session.client(
+            "iam", endpoint_url=self.endpoint, verify=self.verify, config=Config(retries={"max_attempts": 1, "mode": "standard"})
+        )
 
     def allow_all_kms(self, user_name: str) -> None:
         """Gives a user an identity policy allowing every KMS action: users start with no permissions."""
@@ -318,7 +415,14 @@ def read_credentials_file(path: Path) -> tuple[str, str]:
     )
 
 
-def make_kms_client(endpoint: str, access_key_id: str, secret: str, region: str = REGION):
+def verify_for(endpoint: str) -> Optional[str]:
+    """The CA bundle for an HTTPS endpoint started here; None for HTTP."""
+    if not endpoint.startswith("https:"):
+        return None
+    return str(_tls_by_port[int(endpoint.rsplit(":", 1)[1].rstrip("/"))].ca)
+
+
+def make_kms_client(endpoint: str, access_key_id: str, secret: str, region: str = REGION, verify: Optional[str] = None):
     # parameter_validation=False so that out-of-range inputs reach the server
     # and we test *its* validation, not botocore's.
     session = boto3.session.Session(
@@ -326,10 +430,12 @@ def make_kms_client(endpoint: str, access_key_id: str, secret: str, region: str 
         aws_secret_access_key=secret,
         region_name=region,
     )
+    verify = verify or verify_for(endpoint)
     return session.client(
         "kms",
         endpoint_url=endpoint,
         region_name=region,
+        verify=verify,
         config=Config(
             retries={"max_attempts": 1, "mode": "standard"},
             parameter_validation=False,
@@ -449,9 +555,13 @@ def send_raw(
     timeout: float = 30.0,
 ) -> RawResponse:
     """Send exactly these headers/body with http.client (no re-signing)."""
-    host_port = endpoint.split("://", 1)[1].rstrip("/")
+    scheme, host_port = endpoint.split("://", 1)
+    host_port = host_port.rstrip("/")
     host, port = host_port.split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    if scheme == "https":
+        conn = http.client.HTTPSConnection(host, int(port), timeout=timeout, context=_tls_by_port[int(port)].context())
+    else:
+        conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
         conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         have_host = False
@@ -604,6 +714,7 @@ def aws_cli_env(server, tmp_path) -> dict[str, str]:
             "AWS_MAX_ATTEMPTS": "1",
             "AWS_RETRY_MODE": "standard",
             "AWS_EC2_METADATA_DISABLED": "true",
+            **({"AWS_CA_BUNDLE": server.verify} if server.verify else {}),
         }
     )
 

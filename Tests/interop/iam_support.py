@@ -19,6 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import (
+    verify_for,
     ACCOUNT_ID,
     REGION,
     ROOT_ACCESS_KEY_ID,
@@ -84,6 +85,7 @@ def make_client(
         service,
         endpoint_url=endpoint,
         region_name=region,
+        verify=verify_for(endpoint),
         config=Config(
             retries={"max_attempts": 1, "mode": "standard"},
             parameter_validation=False,

@@ -349,6 +349,7 @@ def test_cli_role_profile(server, tmp_path):
             "AWS_PAGER": "",
             "AWS_MAX_ATTEMPTS": "1",
             "AWS_EC2_METADATA_DISABLED": "true",
+            **({"AWS_CA_BUNDLE": server.verify} if server.verify else {}),
         }
     )
     me = json.loads(aws(env, "sts", "get-caller-identity", "--profile", "deploy", "--output", "json").stdout)

@@ -33,6 +33,27 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Record nothing: for the benchmark's baseline only; refused unless TRENT_BENCHMARK=1 is set.", visibility: .hidden))
     var unauditedBenchmark = false
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (TLS 1.2+). Reloaded on SIGHUP.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert. Reloaded on SIGHUP.")
+    var tlsKey: String?
+
+    @Option(name: .long, help: "Connections served at once; more are answered 503. Default: 4096, or less to stay below the descriptor limit.")
+    var maxConnections: Int?
+
+    @Option(name: .long, help: "Seconds a connection may wait for its next request.")
+    var idleTimeoutSeconds: Int = 60
+
+    @Option(name: .long, help: "Seconds from a request's first byte to the end of its headers.")
+    var headerTimeoutSeconds: Int = 10
+
+    @Option(name: .long, help: "Seconds from the end of a request's headers to the end of its body.")
+    var bodyTimeoutSeconds: Int = 20
+
+    @Option(name: .long, help: "Bytes of header lines a request may send.")
+    var maxHeaderBytes: Int = 32 * 1024
+
     @Flag(name: .long, help: "Serve plain HTTP on an address other than loopback: plaintexts and data keys then cross the network unencrypted.")
     var insecureHTTP = false
 
@@ -58,12 +79,27 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--unaudited-benchmark is for the benchmark's baseline only: every request must be audited")
         }
         let host = String(listen[..<colon])
-        // Trent serves plain HTTP only: off loopback that exposes plaintexts and data keys, so it must be asked for.
-        guard Self.isLoopback(host) || insecureHTTP else {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        // Plain HTTP off loopback exposes plaintexts and data keys, so it must be asked for.
+        guard Self.isLoopback(host) || tlsCertificate != nil || insecureHTTP else {
             throw ValidationError(
-                "--listen \(listen) is not a loopback address and Trent serves plain HTTP: plaintexts and data keys would cross the network unencrypted. Put a TLS-terminating proxy in front and listen on loopback, or pass --insecure-http."
+                "--listen \(listen) is not a loopback address and no --tls-cert is given: plaintexts and data keys would cross the network unencrypted. Give --tls-cert and --tls-key, or pass --insecure-http."
             )
         }
+        guard idleTimeoutSeconds > 0, headerTimeoutSeconds > 0, bodyTimeoutSeconds > 0 else {
+            throw ValidationError("--idle-timeout-seconds, --header-timeout-seconds and --body-timeout-seconds must be positive")
+        }
+        guard (1024...1 << 20).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be between 1024 and 1048576") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be positive") }
+        var tls: TLSContextBox?
+        if let tlsCertificate, let tlsKey {
+            do {
+                tls = try TLSContextBox(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
+            } catch {
+                throw ValidationError("--tls-cert \(tlsCertificate) and --tls-key \(tlsKey) do not make a TLS certificate: \(error)")
+            }
+        }
+        let descriptorCap = ConnectionLimits.raiseDescriptorLimit()
         // Files the server creates (database, WAL, keys) are private to its user.
         umask(0o077)
         let format = BufferedLogHandler.Format(rawValue: logFormat) ?? .text
@@ -83,6 +119,15 @@ struct Serve: AsyncParsableCommand {
                 : .trail(.init(digestEvery: auditDigestRecords, digestInterval: .seconds(auditDigestSeconds)))
         )
         configuration.version = Trent.version
+        configuration.tls = tls
+        configuration.connectionLimits = ConnectionLimits(
+            maximumConnections: min(maxConnections ?? ConnectionLimits().maximumConnections, descriptorCap),
+            idleTimeout: .seconds(idleTimeoutSeconds), headerTimeout: .seconds(headerTimeoutSeconds),
+            bodyTimeout: .seconds(bodyTimeoutSeconds), maximumHeaderBytes: maxHeaderBytes
+        )
+        if let maxConnections, maxConnections > descriptorCap {
+            logger.warning("--max-connections lowered to stay below the descriptor limit", metadata: ["max-connections": "\(descriptorCap)"])
+        }
         try await TrentServer.run(configuration, logger: logger)
     }
 
