@@ -11,6 +11,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+// The metrics API only; the executable chooses the backend (Prometheus).
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "trent",
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
@@ -36,7 +40,7 @@ let package = Package(
         // Pure: the IAM policy language (parse, validate, evaluate). Key, identity and trust policies all go through it.
         .target(name: "KMSPolicy", swiftSettings: swiftSettings),
         // Pure domain: key model, lifecycle state machine, authorization, errors, one file per operation.
-        .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", "KMSPolicy", logging], swiftSettings: swiftSettings),
+        .target(name: "KMSCore", dependencies: ["KMSCrypto", "KMSProtocol", "KMSPolicy", logging, metrics], swiftSettings: swiftSettings),
         // IAM and STS over the Query protocol: users, roles, policies, access keys, temporary credentials.
         .target(name: "KMSIdentity", dependencies: ["KMSCore", "KMSPolicy"], swiftSettings: swiftSettings),
         // The audit trail: CloudTrail records, the group-commit sink, signed digests, the offline verifier and LookupEvents.
@@ -53,7 +57,7 @@ let package = Package(
         .target(
             name: "KMSStorageSQLite",
             dependencies: [
-                "KMSCore", "KMSCrypto", "CSQLite", .product(name: "NIOPosix", package: "swift-nio"),
+                "KMSCore", "KMSCrypto", "CSQLite", metrics, .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -68,7 +72,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                logging,
+                logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
@@ -77,6 +81,7 @@ let package = Package(
             dependencies: [
                 "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", crypto,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"), metrics,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 public import Foundation
+import Metrics
 import Synchronization
 
 /// Keeps recently read keys, key versions and aliases in memory in front of
@@ -48,6 +49,8 @@ public final class CachingMetadataStore: MetadataStore {
     }
 
     private let cache = Mutex(Cache())
+    private let hits = Counter(label: "trent_cache_lookups_total", dimensions: [("cache", "metadata"), ("result", "hit")])
+    private let misses = Counter(label: "trent_cache_lookups_total", dimensions: [("cache", "metadata"), ("result", "miss")])
     /// Read on every request by the credential cache, so kept apart from the cache's lock.
     private let identityWrites = Atomic<UInt64>(0)
 
@@ -90,7 +93,11 @@ public final class CachingMetadataStore: MetadataStore {
     ) async throws -> Value? {
         let instant = now()
         let (cached, generation) = cache.withLock { ($0[keyPath: entries][key], $0.generation) }
-        if let cached, cached.expires > instant { return cached.value }
+        if let cached, cached.expires > instant {
+            hits.increment()
+            return cached.value
+        }
+        misses.increment()
         let found = try await load()
         cache.withLock { cache in
             guard cache.generation == generation else { return }

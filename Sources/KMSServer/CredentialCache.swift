@@ -1,5 +1,6 @@
 import Foundation
 import KMSCore
+import Metrics
 import SigV4
 import Synchronization
 
@@ -25,6 +26,8 @@ final class CredentialCache: SigV4CredentialProvider {
     private let generation: @Sendable () -> UInt64
     private let entries = Mutex<[String: Entry]>([:])
     private static let capacity = 10_000
+    private let hits = Counter(label: "trent_cache_lookups_total", dimensions: [("cache", "credentials"), ("result", "hit")])
+    private let misses = Counter(label: "trent_cache_lookups_total", dimensions: [("cache", "credentials"), ("result", "miss")])
 
     init(identities: Identities, lifetime: Duration, generation: @escaping @Sendable () -> UInt64) {
         self.identities = identities
@@ -38,8 +41,10 @@ final class CredentialCache: SigV4CredentialProvider {
         if let cached = entries.withLock({ $0[accessKeyID] }), cached.expires > now, cached.generation == current,
            cached.sessionToken == sessionToken, cached.credential.identity.session.map({ $0.expiration > identities.now() }) ?? true
         {
+            hits.increment()
             return cached.credential
         }
+        misses.increment()
         let found: (principal: Principal, secret: String)?
         do {
             found = try await identities.credentials(for: accessKeyID, sessionToken: sessionToken)

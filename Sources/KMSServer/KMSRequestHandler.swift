@@ -57,6 +57,9 @@ struct KMSRequestHandler: Sendable {
     let logger: Logger
     /// Random-looking, as AWS's are: a counter would tell any caller how many requests were served.
     let requestIDs = UniqueIDs()
+    /// Bounds the memory held by bodies whose signatures are not yet checked.
+    let metrics = RequestMetrics()
+    let bodyBudget = BodyBudget(limit: 64 << 20, limitPerAccessKey: 8 << 20)
 
     init(
         pipeline: RequestPipeline, queries: QueryPipeline, cloudTrail: CloudTrailAPI, identityGeneration: @escaping @Sendable () -> UInt64,
@@ -80,8 +83,11 @@ struct KMSRequestHandler: Sendable {
     func handle(_ request: Request, remoteAddress: String?) async -> Response {
         let started = ContinuousClock.now
         let line = RequestLogLine(requestID: requestIDs.next(), target: request.headers[.xAmzTarget], sourceIP: remoteAddress)
+        metrics.begin()
         let response = await respond(request, remoteAddress: remoteAddress, line: line)
-        line.emit(to: logger, status: response.status, duration: ContinuousClock.now - started)
+        let duration = ContinuousClock.now - started
+        line.emit(to: logger, status: response.status, duration: duration)
+        metrics.record(api: line.api, operation: line.operation, outcome: line.error ?? "OK", duration: duration)
         return response
     }
 
@@ -90,21 +96,21 @@ struct KMSRequestHandler: Sendable {
         var request = request
         let target = request.headers[.xAmzTarget]
         do {
-            let body = try await readBody(&request)
             let time = now()
             let signed = Self.sigV4Request(request)
+            // The headers are checked before any of the body is buffered: a request that cannot authenticate costs no memory.
+            let checked: SigV4Verifier.HeadersChecked<Principal>
+            do {
+                checked = try await beginAuthentication(signed, at: time)
+            } catch {
+                throw await failedAuthentication(error, signed, target: target, body: nil, line: line, remoteAddress: remoteAddress, time: time)
+            }
+            let body = try await readBody(&request, accessKeyID: checked.accessKeyID)
             let (principal, api): (Principal, API)
             do {
-                (principal, api) = try await authenticate(signed, target: target, body: body, at: time)
+                (principal, api) = try finishAuthentication(checked, signed, target: target, body: body)
             } catch {
-                // A request for another service says so, rather than failing as a bad signature.
-                if let claimed = SigV4Verifier.claimedService(of: signed), !Self.servedServices.contains(claimed) {
-                    throw KMSError(.unknownOperation, "Trent serves kms, iam, sts and cloudtrail; this request is signed for \(claimed.prefix(64)).")
-                }
-                line.caller = SigV4Verifier.claimedAccessKeyID(of: signed).map { String($0.prefix(128)) }
-                throw await recordFailedAuthentication(
-                    error, signed, target: target, body: body, requestID: requestID, remoteAddress: remoteAddress, time: time
-                )
+                throw await failedAuthentication(error, signed, target: target, body: body, line: line, remoteAddress: remoteAddress, time: time)
             }
             line.caller = principal.arn
             line.api = api.name
@@ -131,12 +137,20 @@ struct KMSRequestHandler: Sendable {
         }
     }
 
-    private func readBody(_ request: inout Request) async throws(KMSError) -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maximumBodySize {
+    /// Reads the body of a request whose headers passed, within the bound on
+    /// memory held by bodies whose signatures are not yet checked.
+    private func readBody(_ request: inout Request, accessKeyID: String) async throws(KMSError) -> [UInt8] {
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > Self.maximumBodySize {
             throw Self.tooLarge
         }
+        let reserved = min(declared ?? Self.maximumBodySize, Self.maximumBodySize)
+        guard bodyBudget.reserve(reserved, accessKeyID: accessKeyID) else {
+            throw KMSError(.throttling, "Too many request bodies are being received at once; retry shortly.")
+        }
+        defer { bodyBudget.release(reserved, accessKeyID: accessKeyID) }
         do {
-            let buffer = try await request.collectBody(upTo: Self.maximumBodySize)
+            let buffer = try await request.collectBody(upTo: declared.map { min($0, Self.maximumBodySize) } ?? Self.maximumBodySize)
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             throw Self.tooLarge
@@ -157,12 +171,22 @@ struct KMSRequestHandler: Sendable {
         return SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
     }
 
+    private func beginAuthentication(_ signed: SigV4Request, at time: Date) async throws(KMSError) -> SigV4Verifier.HeadersChecked<Principal> {
+        do {
+            return try await verifier.begin(signed, now: time, credentials: credentials)
+        } catch {
+            throw KMSError(Self.code(for: error.code), error.message)
+        }
+    }
+
     /// The verified caller and the API its signature's scope names. A KMS
     /// request (one with `X-Amz-Target`) must be signed for KMS.
-    private func authenticate(_ signed: SigV4Request, target: String?, body: [UInt8], at time: Date) async throws(KMSError) -> (Principal, API) {
+    private func finishAuthentication(
+        _ checked: SigV4Verifier.HeadersChecked<Principal>, _ signed: SigV4Request, target: String?, body: [UInt8]
+    ) throws(KMSError) -> (Principal, API) {
         let verified: (identity: Principal, scope: SigV4Verifier.Scope)
         do {
-            verified = try await verifier.verifyScoped(signed, body: body, now: time, credentials: credentials)
+            verified = try verifier.finish(checked, signed, body: body)
         } catch {
             throw KMSError(Self.code(for: error.code), error.message)
         }
@@ -172,6 +196,20 @@ struct KMSRequestHandler: Sendable {
             throw KMSError(.invalidSignature, "Credential should be scoped to correct service: '\(service)'.")
         }
         return (verified.identity, api)
+    }
+
+    /// The error to answer a request that failed to authenticate with, after recording it.
+    private func failedAuthentication(
+        _ error: KMSError, _ signed: SigV4Request, target: String?, body: [UInt8]?, line: RequestLogLine, remoteAddress: String?, time: Date
+    ) async -> KMSError {
+        // A request for another service says so, rather than failing as a bad signature.
+        if let claimed = SigV4Verifier.claimedService(of: signed), !Self.servedServices.contains(claimed) {
+            return KMSError(.unknownOperation, "Trent serves kms, iam, sts and cloudtrail; this request is signed for \(claimed.prefix(64)).")
+        }
+        line.caller = SigV4Verifier.claimedAccessKeyID(of: signed).map { String($0.prefix(128)) }
+        return await recordFailedAuthentication(
+            error, signed, target: target, body: body, requestID: line.requestID, remoteAddress: remoteAddress, time: time
+        )
     }
 
     /// The API whose error shape to answer in: JSON when there is a target, else what the signature claims.
@@ -185,7 +223,7 @@ struct KMSRequestHandler: Sendable {
     /// key's owner when it has one, and returns the error to answer with: an
     /// internal error if the record cannot be kept.
     private func recordFailedAuthentication(
-        _ error: KMSError, _ signed: SigV4Request, target: String?, body: [UInt8], requestID: String, remoteAddress: String?, time: Date
+        _ error: KMSError, _ signed: SigV4Request, target: String?, body: [UInt8]?, requestID: String, remoteAddress: String?, time: Date
     ) async -> KMSError {
         guard let claimed = SigV4Verifier.claimedAccessKeyID(of: signed), !claimed.isEmpty else { return error }
         // Bounded: the header is the caller's, and the record must stay small.
@@ -195,7 +233,8 @@ struct KMSRequestHandler: Sendable {
         let eventName: String = switch api {
         case .kms: target.map { $0.hasPrefix(OperationName.targetPrefix) ? String($0.dropFirst(OperationName.targetPrefix.count)) : $0 } ?? "(none)"
         case .cloudTrail: target.map { String($0.dropFirst(CloudTrailAPI.targetPrefix.count)) } ?? "(none)"
-        case .query: (try? QueryParameters(formBody: body))?["Action"] ?? "(none)"
+        // The body of a request that failed before it was read is not read: its action is unknown.
+        case .query: body.flatMap { try? QueryParameters(formBody: $0) }?["Action"] ?? "(none)"
         }
         var event = AuditEvent(
             serviceEventName: String(eventName.prefix(128)), accountID: pipeline.environment.accountID, region: pipeline.environment.region,

@@ -40,7 +40,7 @@ final class RequestLogLine {
     }
 
     /// The operation: the KMS or CloudTrail target's name, or the Query `Action` the pipeline saw.
-    private var operation: String {
+    var operation: String {
         if let action = trace.operation { return action }
         guard let target else { return "-" }
         let name = target.split(separator: ".").last.map(String.init) ?? target

@@ -22,6 +22,7 @@ public func buildApplication(
     credentialCacheLifetime: Duration,
     limits: ConnectionLimits,
     tls: TLSContextBox?,
+    metrics: (@Sendable () -> [UInt8])?,
     readiness: @escaping @Sendable () async -> String?,
     logger: Logger
 ) -> some ApplicationProtocol {
@@ -43,6 +44,7 @@ public func buildApplication(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body + [0x0A]))
         )
     }
+    if let metrics { addMetricsRoute(to: router, render: metrics) }
     let registry = ConnectionRegistry(maximum: limits.maximumConnections)
     return Application(
         router: router,
@@ -58,6 +60,28 @@ public func buildApplication(
         },
         logger: logger
     )
+}
+
+/// `/metrics` alone, on a plain-HTTP listener of its own (`--metrics-listen`).
+func buildMetricsApplication(render: @escaping @Sendable () -> [UInt8], host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    let router = Router()
+    addMetricsRoute(to: router, render: render)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "Trent"),
+        onServerRunning: { channel in
+            logger.notice("Trent is serving metrics", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+        },
+        logger: logger
+    )
+}
+
+private func addMetricsRoute<Context: Hummingbird.RequestContext>(to router: Router<Context>, render: @escaping @Sendable () -> [UInt8]) {
+    router.get("/metrics") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: render())))
+    }
 }
 
 /// Hummingbird's per-request context, with the client's address for the audit record.

@@ -3,6 +3,7 @@ public import KMSAudit
 public import KMSCore
 import KMSIdentity
 public import Logging
+import Metrics
 public import ServiceLifecycle
 import UnixSignals
 
@@ -33,6 +34,7 @@ public enum TrentServer {
         public var connectionLimits = ConnectionLimits()
         /// Serve HTTPS with this certificate; nil serves plain HTTP.
         public var tls: TLSContextBox?
+        public var metrics: MetricsExposition?
         /// Printed at start-up.
         public var version: String = "unknown"
 
@@ -49,6 +51,18 @@ public enum TrentServer {
             self.credentialCacheLifetime = credentialCacheLifetime
             self.metadataCacheLifetime = metadataCacheLifetime
             self.audit = audit
+        }
+    }
+
+    /// The Prometheus text of the process's metrics, served unauthenticated
+    /// at `GET /metrics` on the API listener or on a listener of its own.
+    public struct MetricsExposition: Sendable {
+        public var render: @Sendable () -> [UInt8]
+        public var listen: (host: String, port: Int)?
+
+        public init(render: @escaping @Sendable () -> [UInt8], listen: (host: String, port: Int)?) {
+            self.render = render
+            self.listen = listen
         }
     }
 
@@ -98,6 +112,7 @@ public enum TrentServer {
             pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { store.identityGeneration }, host: configuration.host,
             port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime,
             limits: configuration.connectionLimits, tls: configuration.tls,
+            metrics: configuration.metrics?.listen == nil ? configuration.metrics?.render : nil,
             readiness: { [store, trail] in
                 if let trail, !trail.isAccepting { return "the audit trail is closed" }
                 do {
@@ -117,7 +132,14 @@ public enum TrentServer {
         )
         // Shut down in reverse: the application stops taking requests first,
         // then background work, then the audit trail seals the chain, the store last.
-        services += [maintenance, TLSReloadService(box: configuration.tls, logger: logger), application]
+        services += [maintenance, TLSReloadService(box: configuration.tls, logger: logger)]
+        if let metrics = configuration.metrics, let listen = metrics.listen {
+            services.append(buildMetricsApplication(render: metrics.render, host: listen.host, port: listen.port, logger: logger))
+        }
+        services.append(application)
+        // Only the software key store exists so far; it answers whenever the process does.
+        Gauge(label: "trent_key_store_up", dimensions: [("store", "software")]).record(1)
+        Gauge(label: "trent_build_info", dimensions: [("version", configuration.version)]).record(1)
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,5 +1,6 @@
 import Foundation
 import KMSCore
+import Metrics
 
 /// Group commit for audited requests: a thread of the store's own takes
 /// every batch submitted while it was busy and commits them all in one
@@ -21,6 +22,8 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
     private var stopped = false
     private var transactions = 0
     private let commit: @Sendable ([AuditedWrites]) throws -> [AuditedCommitResult]
+    private let commitDuration = Timer(label: "trent_audit_commit_duration_seconds")
+    private let batchSize = Recorder(label: "trent_audit_commit_batch_requests")
 
     /// `commit` runs one durable transaction over the entries of several submissions.
     init(name: String, commit: @escaping @Sendable ([AuditedWrites]) throws -> [AuditedCommitResult]) {
@@ -74,6 +77,9 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
             submitted.removeAll(keepingCapacity: true)
             transactions += 1
             condition.unlock()
+            batchSize.record(batch.count)
+            let started = ContinuousClock.now
+            defer { commitDuration.record(duration: ContinuousClock.now - started) }
             do {
                 let results = try commit(batch.flatMap(\.entries))
                 var offset = 0

@@ -57,6 +57,29 @@ public struct SigV4Verifier: Sendable {
     public func verifyScoped<Provider: SigV4CredentialProvider>(
         _ request: SigV4Request, body: [UInt8], now: Date, credentials: Provider
     ) async throws(SigV4Error) -> (identity: Provider.Identity, scope: Scope) {
+        try finish(try await begin(request, now: now, credentials: credentials), request, body: body)
+    }
+
+    /// A request whose headers passed every check that needs no body: the
+    /// signature's form, its scope, its date, its signed headers and a known
+    /// access key. Only `finish` authenticates it.
+    public struct HeadersChecked<Identity: Sendable>: Sendable {
+        fileprivate let parameters: SignatureParameters
+        fileprivate let accepted: Int
+        fileprivate let amzDate: AmzDate
+        fileprivate let signedHeaders: [String]
+        fileprivate let credential: SigV4Credential<Identity>
+
+        /// The scope the request claims; what it calls once `finish` succeeds.
+        public let scope: Scope
+        public var accessKeyID: String { parameters.credential.accessKeyID }
+    }
+
+    /// Everything that can be checked before the body is read, so that a
+    /// request that cannot authenticate costs no body buffer.
+    public func begin<Provider: SigV4CredentialProvider>(
+        _ request: SigV4Request, now: Date, credentials: Provider
+    ) async throws(SigV4Error) -> HeadersChecked<Provider.Identity> {
         let parameters: SignatureParameters
         if let authorization = request.firstValue(ofHeader: "authorization") {
             // Which of two Authorization headers a proxy or server would act on is ambiguous; refuse both.
@@ -75,7 +98,7 @@ public struct SigV4Verifier: Sendable {
         let credential = parameters.credential
 
         let sessionToken = parameters.querySecurityToken ?? request.firstValue(ofHeader: "x-amz-security-token")
-        guard let accepted = scopes.first(where: { $0.scope.region == credential.region && $0.scope.service == credential.service }) else {
+        guard let accepted = scopes.firstIndex(where: { $0.scope.region == credential.region && $0.scope.service == credential.service }) else {
             guard scopes.contains(where: { $0.scope.region == credential.region }) else {
                 throw .invalid("Credential should be scoped to a valid region, not '\(credential.region)'.")
             }
@@ -93,13 +116,6 @@ public struct SigV4Verifier: Sendable {
         let signedHeaders = SigV4.sortedSignedHeaders(parameters.signedHeaders)
         try checkSignedHeaders(signedHeaders, request: request, dateHeader: dateHeader)
 
-        let payloadHash = SigV4.hexSHA256(body)
-        if let claimed = request.firstValue(ofHeader: "x-amz-content-sha256"), Hex.isSHA256Digest(claimed),
-            claimed.lowercased() != payloadHash
-        {
-            throw .invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")
-        }
-
         let found: SigV4Credential<Provider.Identity>?
         do {
             found = try await credentials.credential(for: credential.accessKeyID, sessionToken: sessionToken)
@@ -110,16 +126,33 @@ public struct SigV4Verifier: Sendable {
             throw .credentialLookupFailed
         }
         guard let found else { throw .invalidSecurityToken }
-        let secret = found.secretAccessKey
+        return HeadersChecked(
+            parameters: parameters, accepted: accepted, amzDate: amzDate, signedHeaders: signedHeaders, credential: found,
+            scope: scopes[accepted].scope
+        )
+    }
 
+    /// Checks the signature over the headers and the body.
+    public func finish<Identity>(
+        _ checked: HeadersChecked<Identity>, _ request: SigV4Request, body: [UInt8]
+    ) throws(SigV4Error) -> (identity: Identity, scope: Scope) {
+        let payloadHash = SigV4.hexSHA256(body)
+        if let claimed = request.firstValue(ofHeader: "x-amz-content-sha256"), Hex.isSHA256Digest(claimed),
+            claimed.lowercased() != payloadHash
+        {
+            throw .invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")
+        }
+        let credential = checked.parameters.credential
         let canonicalRequest = SigV4.canonicalRequestBytes(
-            request, signedHeaders: signedHeaders, payloadHash: payloadHash, normalizePath: true)
+            request, signedHeaders: checked.signedHeaders, payloadHash: payloadHash, normalizePath: true)
         let stringToSign = SigV4.stringToSign(
-            canonicalRequestHash: SigV4.hexSHA256(canonicalRequest), amzDate: amzDate.text, scope: credential.scope)
-        let signingKey = accepted.keyCache.signingKey(accessKeyID: credential.accessKeyID, secret: secret, date: credential.date)
+            canonicalRequestHash: SigV4.hexSHA256(canonicalRequest), amzDate: checked.amzDate.text, scope: credential.scope)
+        let signingKey = scopes[checked.accepted].keyCache.signingKey(
+            accessKeyID: credential.accessKeyID, secret: checked.credential.secretAccessKey, date: credential.date
+        )
         let expected = SigV4.signature(signingKey: signingKey, stringToSign: stringToSign)
-        guard constantTimeEquals(expected.utf8, parameters.signature.utf8) else { throw .signatureMismatch }
-        return (found.identity, accepted.scope)
+        guard constantTimeEquals(expected.utf8, checked.parameters.signature.utf8) else { throw .signatureMismatch }
+        return (checked.credential.identity, checked.scope)
     }
 
     /// The service a request's credential scope names, without verifying

@@ -189,3 +189,67 @@ def test_a_keep_alive_connection_survives_between_requests_within_the_idle_timeo
             assert s.recv(100) == b"ok\n"
         time.sleep(1)
     assert closed_by_server(s, 5)
+
+
+def resident_megabytes(srv) -> float:
+    for line in open(f"/proc/{srv.proc.pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def stalled_body_request(headers: dict, body: bytes) -> bytes:
+    """The request with all of its body but the last byte."""
+    lines = [f"POST / HTTP/1.1", f"Host: {headers.pop('Host', 'x')}"]
+    lines += [f"{k}: {v}" for k, v in headers.items() if k.lower() != "content-length"]
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body[:-1]
+
+
+@pytest.mark.parametrize("signer", ["unknown key", "known key"])
+def test_stalled_bodies_before_authentication_hold_bounded_memory(new_server, signer):
+    """1,000 connections each send a 1 MiB body but its last byte and stall:
+    with an unknown access key nothing is buffered; with a known one (whose
+    signature cannot be checked until the body is whole) at most 8 MiB is, and
+    requests under other access keys go on being served."""
+    from conftest import sign_request
+
+    srv = new_server(descriptor_limit=4096)
+    raw_call(srv.endpoint, "ListKeys", {})
+    before = resident_megabytes(srv)
+    body = b'{"KeyId":"' + b"a" * (1024 * 1024 - 12) + b'"}'
+    if signer == "unknown key":
+        access = {"access_key_id": "AKIAUNKNOWNSTALLED00", "secret": "x" * 40}
+    else:
+        user = srv.admin_json("user", "create", "stalling")
+        access = {"access_key_id": user["AccessKeyId"], "secret": user["SecretAccessKey"]}
+    request = sign_request(srv.endpoint, "DescribeKey", body, **access)
+    headers = {k: v for k, v in request.headers.items()}
+    headers["Host"] = f"127.0.0.1:{srv.port}"
+    wire = stalled_body_request(headers, body)
+    held, throttled, refused = [], 0, 0
+    for _ in range(1000):
+        s = connect(srv.port)
+        try:
+            s.sendall(wire)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        held.append(s)
+    for s in held:
+        s.settimeout(0.05)
+        try:
+            answer = s.recv(4096)
+        except (socket.timeout, ConnectionResetError):
+            continue
+        throttled += b"ThrottlingException" in answer
+        refused += b"UnrecognizedClientException" in answer
+    grown = resident_megabytes(srv) - before
+    assert srv.is_running(), srv.log_tail()
+    assert_serving_fast(srv)
+    if signer == "unknown key":
+        assert refused == 1000, refused
+    else:
+        assert throttled >= 1000 - 8, throttled
+    assert grown < 200, f"the server grew by {grown:.0f} MB"
+    for s in held:
+        s.close()

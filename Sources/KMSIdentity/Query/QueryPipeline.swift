@@ -33,6 +33,11 @@ public final class QueryPipeline: Sendable {
         }
     }()
 
+    /// Whether `action` is an operation of `service` here.
+    public static func serves(_ action: String, in service: QueryService) -> Bool {
+        operations[service]?[action] != nil
+    }
+
     /// Answers one request; on failure, throws the error to encode as `<ErrorResponse>`.
     public func handle(_ service: QueryService, body: [UInt8], context: RequestContext) async throws(KMSError) -> [UInt8] {
         var event = AuditEvent(eventName: "(none)", readOnly: false, context: context, region: region, eventSource: service.eventSource)

@@ -18,9 +18,10 @@ final class ReadActivityHandler: ChannelInboundHandler, RemovableChannelHandler 
 }
 
 /// Closes a connection that idles between requests, sends its headers or its
-/// body too slowly, or that the server has half-closed after giving up on it
-/// (a malformed request is answered 400 and then the client is not read
-/// again: without a close its socket would wait in FIN-WAIT-2 for ever).
+/// body too slowly, that was answered before its body was read, or that the
+/// server has half-closed after giving up on it (a malformed request is
+/// answered 400 and then the client is not read again: without a close its
+/// socket would wait in FIN-WAIT-2 for ever).
 /// Tells the registry when the connection waits for a request, so that a new
 /// connection at the cap can take its place.
 final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
@@ -104,12 +105,20 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            responseEnded = true
-            // An answer given before the body is read (too large, say) leaves the body deadline running.
-            if requestEnded { startWaiting(context: context) }
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
         }
-        context.write(data, promise: promise)
+        responseEnded = true
+        if requestEnded {
+            startWaiting(context: context)
+            context.write(data, promise: promise)
+            return
+        }
+        // Answered before the body was read (refused before authentication, too large, throttled):
+        // the rest of the body is not read, and the connection ends once the answer is out.
+        context.writeAndFlush(data, promise: promise)
+        context.close(mode: .output, promise: nil)
     }
 
     private func startWaiting(context: ChannelHandlerContext) {

@@ -1,3 +1,4 @@
+import Metrics
 import NIOCore
 import Synchronization
 
@@ -20,6 +21,7 @@ final class ConnectionRegistry: Sendable {
 
     let maximum: Int
     private let state = Mutex(State())
+    private let gauge = Meter(label: "trent_connections_open")
 
     init(maximum: Int) {
         self.maximum = maximum
@@ -40,6 +42,7 @@ final class ConnectionRegistry: Sendable {
             return (.admitted, oldest.value.channel)
         }
         evicted?.close(promise: nil)
+        if admission == .admitted { gauge.increment() }
         return admission
     }
 
@@ -59,5 +62,6 @@ final class ConnectionRegistry: Sendable {
             state.waiting[id] = nil
             state.open -= 1
         }
+        gauge.decrement()
     }
 }

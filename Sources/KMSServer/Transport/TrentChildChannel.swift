@@ -2,6 +2,8 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import NIOSSL
 
 /// Hummingbird's HTTP/1.1 channel behind the connection cap, the deadlines
@@ -22,20 +24,34 @@ struct TrentChildChannel: ServerChildChannel, HTTPChannelHandler {
         }
         let limits = limits
         let registry = registry
-        return channel.eventLoop.makeCompletedFuture {
+        return channel.eventLoop.makeCompletedFuture { () throws -> Value in
             if let tls {
                 try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
             }
+            // Small reads and a short queue of request parts: a connection that is not being served buffers little.
             try channel.pipeline.syncOperations.addHandler(ReadActivityHandler())
-        }.flatMap {
-            let configuration = HTTP1Channel.Configuration(
-                additionalChannelHandlers: admission == .admitted
-                    ? [ConnectionDeadlines(limits: limits, registry: registry)] : [OverCapacityHandler()],
-                httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes)
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.readAllocator)
+            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+            decoderLimits.maxHeaderFieldSize = limits.maximumHeaderBytes
+            decoderLimits.maxHeaderListSize = limits.maximumHeaderBytes
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits
             )
-            return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger)
+            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: tls != nil))
+            try channel.pipeline.syncOperations.addHandler(
+                admission == .admitted ? ConnectionDeadlines(limits: limits, registry: registry) as any ChannelHandler : OverCapacityHandler()
+            )
+            // Hummingbird's own state handler: it finishes in-flight requests at graceful shutdown.
+            try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+            return try Value(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4), isOutboundHalfClosureEnabled: true)
+            )
         }
     }
+
+    private static let readAllocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 16 * 1024)
 
     func handle(value: Value, logger: Logger) async {
         await handleHTTP(asyncChannel: value, logger: logger)

@@ -3,6 +3,8 @@ import Foundation
 import KMSAudit
 import KMSServer
 import Logging
+import Metrics
+import Prometheus
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the KMS server.")
@@ -11,6 +13,9 @@ struct Serve: AsyncParsableCommand {
     var listen: String = "127.0.0.1:4599"
 
     @OptionGroup var data: DataOptions
+
+    @Option(name: .long, help: "Serve GET /metrics (Prometheus, unauthenticated, plain HTTP) on this HOST:PORT only, rather than on the API listener.")
+    var metricsListen: String?
 
     @Option(name: .long, help: "Seconds between checks for keys whose deletion date has passed or whose rotation is due.")
     var deletionSweepSeconds: Int = 60
@@ -58,12 +63,8 @@ struct Serve: AsyncParsableCommand {
     var insecureHTTP = false
 
     func run() async throws {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-            throw ValidationError("--listen must be HOST:PORT")
-        }
-        guard (0...65535).contains(port) else {
-            throw ValidationError("--listen port \(port) is out of range: 0–65535 (0 picks a free port)")
-        }
+        let (host, port) = try Self.address(listen, option: "--listen")
+        let metricsAddress = try metricsListen.map { try Self.address($0, option: "--metrics-listen") }
         guard logFormat == "text" || logFormat == "json" else {
             throw ValidationError("--log-format \(logFormat) is not a format: text or json")
         }
@@ -78,12 +79,11 @@ struct Serve: AsyncParsableCommand {
         guard !unauditedBenchmark || ProcessInfo.processInfo.environment["TRENT_BENCHMARK"] == "1" else {
             throw ValidationError("--unaudited-benchmark is for the benchmark's baseline only: every request must be audited")
         }
-        let host = String(listen[..<colon])
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         // Plain HTTP off loopback exposes plaintexts and data keys, so it must be asked for.
         guard Self.isLoopback(host) || tlsCertificate != nil || insecureHTTP else {
             throw ValidationError(
-                "--listen \(listen) is not a loopback address and no --tls-cert is given: plaintexts and data keys would cross the network unencrypted. Give --tls-cert and --tls-key, or pass --insecure-http."
+                "--listen \(listen) is not a loopback address and without --tls-cert Trent serves plain HTTP: plaintexts and data keys would cross the network unencrypted. Give --tls-cert and --tls-key, or pass --insecure-http."
             )
         }
         guard idleTimeoutSeconds > 0, headerTimeoutSeconds > 0, bodyTimeoutSeconds > 0 else {
@@ -120,6 +120,8 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.version = Trent.version
         configuration.tls = tls
+        let registry = Self.bootstrapMetrics()
+        configuration.metrics = .init(render: { registry.emitToBuffer() }, listen: metricsAddress)
         configuration.connectionLimits = ConnectionLimits(
             maximumConnections: min(maxConnections ?? ConnectionLimits().maximumConnections, descriptorCap),
             idleTimeout: .seconds(idleTimeoutSeconds), headerTimeout: .seconds(headerTimeoutSeconds),
@@ -129,6 +131,31 @@ struct Serve: AsyncParsableCommand {
             logger.warning("--max-connections lowered to stay below the descriptor limit", metadata: ["max-connections": "\(descriptorCap)"])
         }
         try await TrentServer.run(configuration, logger: logger)
+    }
+
+    static func address(_ text: String, option: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw ValidationError("\(option) must be HOST:PORT")
+        }
+        guard (0...65535).contains(port) else {
+            throw ValidationError("\(option) port \(port) is out of range: 0–65535 (0 picks a free port)")
+        }
+        return (String(text[..<colon]), port)
+    }
+
+    /// Prometheus behind swift-metrics, with buckets for what Trent measures.
+    static func bootstrapMetrics() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let latencies: [Duration] = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+        ]
+        factory.durationHistogramBuckets["trent_request_duration_seconds"] = latencies
+        factory.durationHistogramBuckets["trent_audit_commit_duration_seconds"] = latencies
+        factory.valueHistogramBuckets["trent_audit_commit_batch_requests"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+        MetricsSystem.bootstrap(factory)
+        return registry
     }
 
     static func isLoopback(_ host: String) -> Bool {
