@@ -53,6 +53,7 @@ struct KMSRequestHandler: Sendable {
     /// KMS, IAM and STS in this server's region, and IAM and STS also in us-east-1, where AWS scopes their global endpoints.
     let verifier: SigV4Verifier
     let credentials: CredentialCache
+    let principalRateLimit: TokenBuckets?
     let now: @Sendable () -> Date
     let logger: Logger
     /// Random-looking, as AWS's are: a counter would tell any caller how many requests were served.
@@ -63,7 +64,7 @@ struct KMSRequestHandler: Sendable {
 
     init(
         pipeline: RequestPipeline, queries: QueryPipeline, cloudTrail: CloudTrailAPI, identityGeneration: @escaping @Sendable () -> UInt64,
-        credentialCacheLifetime: Duration, logger: Logger
+        credentialCacheLifetime: Duration, principalRateLimit: TokenBuckets?, logger: Logger
     ) {
         let region = pipeline.environment.region
         // KMS first: its service is the one an error about a wrong scope names.
@@ -77,6 +78,7 @@ struct KMSRequestHandler: Sendable {
         self.verifier = SigV4Verifier(scopes: scopes)
         self.credentials = CredentialCache(identities: queries.identities, lifetime: credentialCacheLifetime, generation: identityGeneration)
         self.now = pipeline.environment.now
+        self.principalRateLimit = principalRateLimit
         self.logger = logger
     }
 
@@ -114,6 +116,8 @@ struct KMSRequestHandler: Sendable {
             }
             line.caller = principal.arn
             line.api = api.name
+            // Before the dispatcher, so not audited: a flood must not be able to fill the audit trail.
+            if let principalRateLimit, !principalRateLimit.take(principal.arn) { throw RateLimits.exceeded }
             var context = RequestContext(
                 principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
                 userAgent: request.headers[.userAgent], time: time

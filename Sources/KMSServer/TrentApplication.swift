@@ -20,6 +20,7 @@ public func buildApplication(
     host: String,
     port: Int,
     credentialCacheLifetime: Duration,
+    principalRateLimit: TokenBuckets?,
     limits: ConnectionLimits,
     tls: TLSContextBox?,
     metrics: (@Sendable () -> [UInt8])?,
@@ -28,7 +29,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
         pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: identityGeneration,
-        credentialCacheLifetime: credentialCacheLifetime, logger: logger
+        credentialCacheLifetime: credentialCacheLifetime, principalRateLimit: principalRateLimit, logger: logger
     )
     let router = Router(context: TrentRequestContext.self)
     router.post("/") { request, context in await handler.handle(request, remoteAddress: context.remoteAddress?.ipAddress) }

@@ -35,6 +35,7 @@ public enum TrentServer {
         /// Serve HTTPS with this certificate; nil serves plain HTTP.
         public var tls: TLSContextBox?
         public var metrics: MetricsExposition?
+        public var rateLimits = RateLimits()
         /// Printed at start-up.
         public var version: String = "unknown"
 
@@ -101,7 +102,9 @@ public enum TrentServer {
             logger.warning("the audit trail is DISABLED for a benchmark: requests are not recorded")
             auditSink = NoAuditTrail(store: store)
         }
-        let pipeline = RequestPipeline(environment: environment, authorizer: authorizer, auditSink: auditSink)
+        let pipeline = RequestPipeline(
+            environment: environment, authorizer: authorizer, auditSink: auditSink, keyRateLimit: configuration.rateLimits.perKey
+        )
         // Identity changes go through the caching store too, so that the credential cache sees them at once.
         let identities = Identities(
             store: store, sealer: directory.identities.sealer, accountID: directory.accountID, now: environment.now
@@ -111,6 +114,7 @@ public enum TrentServer {
         let application = buildApplication(
             pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { store.identityGeneration }, host: configuration.host,
             port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime,
+            principalRateLimit: configuration.rateLimits.perPrincipal,
             limits: configuration.connectionLimits, tls: configuration.tls,
             metrics: configuration.metrics?.listen == nil ? configuration.metrics?.render : nil,
             readiness: { [store, trail] in

@@ -33,7 +33,7 @@ struct RequestHandlerTests {
         let cloudTrail = CloudTrailAPI(store: env.store, authorizer: env.pipeline.authorizer, auditSink: env.audit, region: TestEnvironment.region)
         handler = KMSRequestHandler(
             pipeline: env.pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { [store = env.store] in store.identityGeneration },
-            credentialCacheLifetime: .seconds(30), logger: Logger(label: "test")
+            credentialCacheLifetime: .seconds(30), principalRateLimit: nil, logger: Logger(label: "test")
         )
     }
 

@@ -16,16 +16,19 @@ public final class RequestPipeline: Sendable {
     public let environment: ServiceEnvironment
     public let authorizer: any Authorizer
     public let auditSink: any AuditSink
+    /// Limits each key's request rate; checked once a request is authorized, so only permitted use counts.
+    public let keyRateLimit: TokenBuckets?
     private let keyWriteLocks = KeyWriteLocks()
 
     /// Bounds the attempts of a change that keeps losing to other processes;
     /// in one process, changes to a key queue and never lose.
     static let commitAttempts = 16
 
-    public init(environment: ServiceEnvironment, authorizer: any Authorizer, auditSink: any AuditSink) {
+    public init(environment: ServiceEnvironment, authorizer: any Authorizer, auditSink: any AuditSink, keyRateLimit: TokenBuckets? = nil) {
         self.environment = environment
         self.authorizer = authorizer
         self.auditSink = auditSink
+        self.keyRateLimit = keyRateLimit
     }
 
     /// The wire entry point: `X-Amz-Target` and a JSON body in, a JSON body out.
@@ -92,6 +95,9 @@ public final class RequestPipeline: Sendable {
             }
             if !Operation.authorizesItself {
                 try await authorize(Operation.self, request, keys: keys, context: context)
+            }
+            if attempt == 0, let keyRateLimit {
+                for arn in keys.arns where !keyRateLimit.take(arn) { throw RateLimits.exceeded }
             }
             try check(Operation.keys, request, keys: keys, operation: Operation.name)
             if Operation.isDryRun(request) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KMSAudit
+import KMSCore
 import KMSServer
 import Logging
 import Metrics
@@ -59,6 +60,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Bytes of header lines a request may send.")
     var maxHeaderBytes: Int = 32 * 1024
 
+    @Option(name: .long, help: "Requests a second each principal may make, across every API (bursts of as many); 0 for no limit.")
+    var rateLimitPrincipal: Double = 50_000
+
+    @Option(name: .long, help: "Requests a second each KMS key may serve once authorized (bursts of as many); 0 for no limit.")
+    var rateLimitKey: Double = 50_000
+
     @Flag(name: .long, help: "Serve plain HTTP on an address other than loopback: plaintexts and data keys then cross the network unencrypted.")
     var insecureHTTP = false
 
@@ -91,6 +98,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1024...1 << 20).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be between 1024 and 1048576") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be positive") }
+        guard rateLimitPrincipal >= 0, rateLimitKey >= 0, rateLimitPrincipal.isFinite, rateLimitKey.isFinite else {
+            throw ValidationError("--rate-limit-principal and --rate-limit-key must be 0 (no limit) or positive")
+        }
         var tls: TLSContextBox?
         if let tlsCertificate, let tlsKey {
             do {
@@ -120,6 +130,10 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.version = Trent.version
         configuration.tls = tls
+        configuration.rateLimits = RateLimits(
+            perPrincipal: rateLimitPrincipal > 0 ? TokenBuckets(rate: rateLimitPrincipal) : nil,
+            perKey: rateLimitKey > 0 ? TokenBuckets(rate: rateLimitKey) : nil
+        )
         let registry = Self.bootstrapMetrics()
         configuration.metrics = .init(render: { registry.emitToBuffer() }, listen: metricsAddress)
         configuration.connectionLimits = ConnectionLimits(
