@@ -24,6 +24,10 @@
 #   which only TRENT_BENCHMARK=1 permits), and ROUNDS pairs of BURST-second
 #   runs alternate between the two, printing the audited throughput as a
 #   share of the unaudited (skip with AUDIT_BASELINE=0)
+# - then a third server of the same build serves HTTPS (--tls-cert, a P-256
+#   certificate made with openssl), and ROUNDS pairs of bursts alternate
+#   between plain HTTP and TLS, both audited, printing TLS as a share of plain
+#   HTTP (skip with TLS_BASELINE=0)
 # - BENCH_SERVER=moto replays the same request against moto_server instead,
 #   the Python KMS emulator, for comparison on the same machine
 #
@@ -209,6 +213,27 @@ if [[ "$BENCH_SERVER" == trent && "${AUDIT_BASELINE:-1}" != 0 ]]; then
   alternate audited "$ENDPOINT" "$SCRIPT" unaudited "http://127.0.0.1:$BASE_PORT" "$BASE_SCRIPT"
   stop_pid "$BASE_PID"
   echo "SUMMARY: audited $((TOTAL_A / SECONDS_EACH)) req/s, unaudited $((TOTAL_B / SECONDS_EACH)) req/s: with every request recorded durably, Trent keeps $(share $TOTAL_A $TOTAL_B)% of the same build's throughput without its audit trail ($BURSTS)"
+fi
+
+if [[ "$BENCH_SERVER" == trent && "${TLS_BASELINE:-1}" != 0 ]]; then
+  TLS_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+  mkdir -p "$WORK/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" 2>/dev/null
+  log "starting $BIN serve --tls-cert on 127.0.0.1:$TLS_PORT"
+  "$BIN" serve --listen "127.0.0.1:$TLS_PORT" --data "$WORK/tls" --region "$REGION" \
+    --tls-cert "$WORK/tls-cert.pem" --tls-key "$WORK/tls-key.pem" >"$WORK/tls.log" 2>&1 &
+  TLS_PID=$!
+  for _ in $(seq 1 300); do
+    python3 -c "import ssl,sys,urllib.request; sys.exit(0 if urllib.request.urlopen('https://127.0.0.1:$TLS_PORT/health', timeout=1, context=ssl.create_default_context(cafile='$WORK/tls-cert.pem')).status==200 else 1)" 2>/dev/null && break
+    sleep 0.1
+  done
+  TLS_SCRIPT="$WORK/encrypt-tls.lua"
+  python3 "$HERE/sign_request.py" --endpoint "https://127.0.0.1:$TLS_PORT" --region "$REGION" \
+    --plaintext-size "$PLAINTEXT_SIZE" --ca-bundle "$WORK/tls-cert.pem" --out "$TLS_SCRIPT"
+  alternate plain "$ENDPOINT" "$SCRIPT" tls "https://127.0.0.1:$TLS_PORT" "$TLS_SCRIPT"
+  stop_pid "$TLS_PID"
+  echo "SUMMARY: plain HTTP $((TOTAL_A / SECONDS_EACH)) req/s, TLS $((TOTAL_B / SECONDS_EACH)) req/s, both audited: over TLS, Trent keeps $(share $TOTAL_B $TOTAL_A)% of its plain-HTTP throughput ($BURSTS, connections kept alive)"
 fi
 
 if [[ "$BENCH_SERVER" == trent && "$CEILING" != 0 ]]; then

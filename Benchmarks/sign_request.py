@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -109,7 +110,7 @@ def create_policy_user(args, name: str) -> tuple[str, str]:
     """A user allowed kms:Encrypt and kms:Decrypt only for this encryption context and from loopback."""
     iam = boto3.session.Session(
         aws_access_key_id=args.access_key_id, aws_secret_access_key=args.secret_access_key, region_name=args.region
-    ).client("iam", endpoint_url=args.endpoint, config=Config(retries={"max_attempts": 1}))
+    ).client("iam", endpoint_url=args.endpoint, verify=args.ca_bundle, config=Config(retries={"max_attempts": 1}))
     iam.create_user(UserName=name)
     iam.put_user_policy(
         UserName=name,
@@ -142,6 +143,7 @@ def main() -> int:
     ap.add_argument("--plaintext-size", type=int, default=1024, help="bytes (default 1024 = 1 KiB)")
     ap.add_argument("--out", required=True, help="path of the wrk Lua script to write")
     ap.add_argument("--policy-user", help="sign as a new IAM user allowed by a conditional identity policy")
+    ap.add_argument("--ca-bundle", help="CA certificate of an https endpoint")
     args = ap.parse_args()
     if not args.access_key_id or not args.secret_access_key:
         ap.error("credentials required (--access-key-id/--secret-access-key or TRENT_ROOT_* env)")
@@ -150,7 +152,7 @@ def main() -> int:
         aws_access_key_id=args.access_key_id,
         aws_secret_access_key=args.secret_access_key,
         region_name=args.region,
-    ).client("kms", endpoint_url=args.endpoint, config=Config(retries={"max_attempts": 1}))
+    ).client("kms", endpoint_url=args.endpoint, verify=args.ca_bundle, config=Config(retries={"max_attempts": 1}))
 
     key_id = args.key_id
     if not key_id:
@@ -162,7 +164,7 @@ def main() -> int:
         access_key_id, secret = create_policy_user(args, args.policy_user)
         kms = boto3.session.Session(
             aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name=args.region
-        ).client("kms", endpoint_url=args.endpoint, config=Config(retries={"max_attempts": 1}))
+        ).client("kms", endpoint_url=args.endpoint, verify=args.ca_bundle, config=Config(retries={"max_attempts": 1}))
 
     plaintext = os.urandom(args.plaintext_size)
     # Sanity: the normal boto3 path works for this key.
@@ -194,7 +196,8 @@ def main() -> int:
     for k, v in headers.items():
         check.add_header(k, v)
     try:
-        with urllib.request.urlopen(check, timeout=10) as resp:
+        context = ssl.create_default_context(cafile=args.ca_bundle) if args.ca_bundle else None
+        with urllib.request.urlopen(check, timeout=10, context=context) as resp:
             if resp.status != 200:
                 print(f"pre-signed request returned {resp.status}", file=sys.stderr)
                 return 1

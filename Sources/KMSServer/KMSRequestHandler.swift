@@ -54,6 +54,8 @@ struct KMSRequestHandler: Sendable {
     let verifier: SigV4Verifier
     let credentials: CredentialCache
     let principalRateLimit: TokenBuckets?
+    /// Whether this listener serves TLS: `aws:SecureTransport`.
+    let secureTransport: Bool
     let now: @Sendable () -> Date
     let logger: Logger
     /// Random-looking, as AWS's are: a counter would tell any caller how many requests were served.
@@ -64,7 +66,7 @@ struct KMSRequestHandler: Sendable {
 
     init(
         pipeline: RequestPipeline, queries: QueryPipeline, cloudTrail: CloudTrailAPI, identityGeneration: @escaping @Sendable () -> UInt64,
-        credentialCacheLifetime: Duration, principalRateLimit: TokenBuckets?, logger: Logger
+        credentialCacheLifetime: Duration, principalRateLimit: TokenBuckets?, secureTransport: Bool = false, logger: Logger
     ) {
         let region = pipeline.environment.region
         // KMS first: its service is the one an error about a wrong scope names.
@@ -79,6 +81,7 @@ struct KMSRequestHandler: Sendable {
         self.credentials = CredentialCache(identities: queries.identities, lifetime: credentialCacheLifetime, generation: identityGeneration)
         self.now = pipeline.environment.now
         self.principalRateLimit = principalRateLimit
+        self.secureTransport = secureTransport
         self.logger = logger
     }
 
@@ -120,7 +123,7 @@ struct KMSRequestHandler: Sendable {
             if let principalRateLimit, !principalRateLimit.take(principal.arn) { throw RateLimits.exceeded }
             var context = RequestContext(
                 principal: principal, requestID: requestID, sourceIPAddress: remoteAddress,
-                userAgent: request.headers[.userAgent], time: time
+                userAgent: request.headers[.userAgent], time: time, secureTransport: secureTransport
             )
             context.trace = line.trace
             switch api {

@@ -12,7 +12,7 @@ import SigV4
 /// Builds the HTTP application: `POST /` for the KMS API, `GET /health` (the
 /// process is alive) and `GET /ready` (it can serve: 200, or 503 with the
 /// reason), both unauthenticated, for load balancers and orchestrators.
-public func buildApplication(
+func buildApplication(
     pipeline: RequestPipeline,
     queries: QueryPipeline,
     cloudTrail: CloudTrailAPI,
@@ -22,6 +22,7 @@ public func buildApplication(
     credentialCacheLifetime: Duration,
     principalRateLimit: TokenBuckets?,
     limits: ConnectionLimits,
+    registry: ConnectionRegistry,
     tls: TLSContextBox?,
     metrics: (@Sendable () -> [UInt8])?,
     readiness: @escaping @Sendable () async -> String?,
@@ -29,7 +30,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let handler = KMSRequestHandler(
         pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: identityGeneration,
-        credentialCacheLifetime: credentialCacheLifetime, principalRateLimit: principalRateLimit, logger: logger
+        credentialCacheLifetime: credentialCacheLifetime, principalRateLimit: principalRateLimit, secureTransport: tls != nil,
+        logger: logger
     )
     let router = Router(context: TrentRequestContext.self)
     router.post("/") { request, context in await handler.handle(request, remoteAddress: context.remoteAddress?.ipAddress) }
@@ -46,7 +48,6 @@ public func buildApplication(
         )
     }
     if let metrics { addMetricsRoute(to: router, render: metrics) }
-    let registry = ConnectionRegistry(maximum: limits.maximumConnections)
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in

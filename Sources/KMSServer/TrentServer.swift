@@ -36,6 +36,8 @@ public enum TrentServer {
         public var tls: TLSContextBox?
         public var metrics: MetricsExposition?
         public var rateLimits = RateLimits()
+        /// How long graceful shutdown waits for requests in flight before closing their connections.
+        public var shutdownGrace: Duration = .seconds(30)
         /// Printed at start-up.
         public var version: String = "unknown"
 
@@ -75,6 +77,9 @@ public enum TrentServer {
     }
 
     public static func run(_ configuration: Configuration, logger: Logger) async throws {
+        // A start that cannot listen must fail before it writes anything, not leave a new data directory behind.
+        try await ListenCheck.bindable(host: configuration.host, port: configuration.port)
+        if let listen = configuration.metrics?.listen { try await ListenCheck.bindable(host: listen.host, port: listen.port) }
         try DataDirectory.lockForServing(configuration.dataDirectory.path)
         let directory = try await DataDirectory.open(configuration.dataDirectory, storage: configuration.storage, logger: logger)
         let store = CachingMetadataStore(directory.store, lifetime: configuration.metadataCacheLifetime)
@@ -111,11 +116,12 @@ public enum TrentServer {
         )
         let queries = QueryPipeline(identities: identities, authorizer: authorizer, auditSink: auditSink, region: environment.region)
         let cloudTrail = CloudTrailAPI(store: store, authorizer: authorizer, auditSink: auditSink, region: environment.region)
+        let connections = ConnectionRegistry(maximum: configuration.connectionLimits.maximumConnections)
         let application = buildApplication(
             pipeline: pipeline, queries: queries, cloudTrail: cloudTrail, identityGeneration: { store.identityGeneration }, host: configuration.host,
             port: configuration.port, credentialCacheLifetime: configuration.credentialCacheLifetime,
             principalRateLimit: configuration.rateLimits.perPrincipal,
-            limits: configuration.connectionLimits, tls: configuration.tls,
+            limits: configuration.connectionLimits, registry: connections, tls: configuration.tls,
             metrics: configuration.metrics?.listen == nil ? configuration.metrics?.render : nil,
             readiness: { [store, trail] in
                 if let trail, !trail.isAccepting { return "the audit trail is closed" }
@@ -140,7 +146,12 @@ public enum TrentServer {
         if let metrics = configuration.metrics, let listen = metrics.listen {
             services.append(buildMetricsApplication(render: metrics.render, host: listen.host, port: listen.port, logger: logger))
         }
-        services.append(application)
+        services.append(GracefulDeadline(base: application, grace: configuration.shutdownGrace) {
+            let closed = connections.closeAll()
+            logger.warning("graceful shutdown ran out of time: connections closed", metadata: [
+                "connections": "\(closed)", "shutdown-grace-seconds": "\(configuration.shutdownGrace.components.seconds)",
+            ])
+        })
         // Only the software key store exists so far; it answers whenever the process does.
         Gauge(label: "trent_key_store_up", dimensions: [("store", "software")]).record(1)
         Gauge(label: "trent_build_info", dimensions: [("version", configuration.version)]).record(1)

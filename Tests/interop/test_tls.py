@@ -6,7 +6,7 @@ certificate, refused before anything is written."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import signal
 import socket
 import ssl
@@ -190,3 +190,24 @@ def test_the_request_id_and_log_line_are_the_same_over_tls(tls_server):
     while request_id not in srv.log_path.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert request_id in srv.log_path.read_text()
+
+
+def test_aws_secure_transport_is_true_over_tls_only(tls_server, new_server):
+    from botocore.exceptions import ClientError
+
+    from conftest import make_kms_client
+
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "kms:ListKeys", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+    ]})
+    plain = new_server()
+    for srv, allowed in ((tls_server[0], True), (plain, False)):
+        user = srv.admin_json("user", "create", "tls-only")
+        srv.iam().put_user_policy(UserName="tls-only", PolicyName="tls-only", PolicyDocument=policy)
+        client = make_kms_client(srv.endpoint, user["AccessKeyId"], user["SecretAccessKey"])
+        if allowed:
+            client.list_keys()
+        else:
+            with pytest.raises(ClientError) as denied:
+                client.list_keys()
+            assert denied.value.response["Error"]["Code"] == "AccessDeniedException"

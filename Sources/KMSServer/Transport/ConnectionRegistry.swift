@@ -16,6 +16,7 @@ final class ConnectionRegistry: Sendable {
 
     private struct State {
         var open = 0
+        var channels: [ObjectIdentifier: any Channel] = [:]
         var waiting: [ObjectIdentifier: Waiting] = [:]
     }
 
@@ -34,16 +35,25 @@ final class ConnectionRegistry: Sendable {
         let (admission, evicted): (Admission, (any Channel)?) = state.withLock { state in
             if state.open < maximum {
                 state.open += 1
+                state.channels[ObjectIdentifier(channel)] = channel
                 return (.admitted, nil)
             }
             guard let oldest = state.waiting.min(by: { $0.value.since < $1.value.since }) else { return (.refused, nil) }
             state.waiting[oldest.key] = nil
             state.open += 1
+            state.channels[ObjectIdentifier(channel)] = channel
             return (.admitted, oldest.value.channel)
         }
         evicted?.close(promise: nil)
         if admission == .admitted { gauge.increment() }
         return admission
+    }
+
+    /// Closes every connection, in flight or not: the end of a graceful shutdown that ran out of time.
+    func closeAll() -> Int {
+        let channels = state.withLock { Array($0.channels.values) }
+        for channel in channels { channel.close(promise: nil) }
+        return channels.count
     }
 
     func waiting(_ channel: any Channel) {
@@ -60,6 +70,7 @@ final class ConnectionRegistry: Sendable {
         let id = ObjectIdentifier(channel)
         state.withLock { state in
             state.waiting[id] = nil
+            state.channels[id] = nil
             state.open -= 1
         }
         gauge.decrement()
