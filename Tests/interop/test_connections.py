@@ -136,7 +136,7 @@ def test_idle_connections_beyond_the_descriptor_limit(new_server):
 
 
 def test_over_the_cap_with_every_connection_busy_is_answered_503(new_server):
-    srv = new_server(extra_args=("--max-connections", "4", "--body-timeout-seconds", "30"))
+    srv = new_server(descriptor_limit=LIMIT, extra_args=("--max-connections", "4", "--body-timeout-seconds", "30"))
     busy = []
     for _ in range(4):
         s = connect(srv.port)
@@ -155,7 +155,7 @@ def test_over_the_cap_with_every_connection_busy_is_answered_503(new_server):
 
 
 def test_slow_headers_idle_connections_and_slow_bodies_are_closed(new_server):
-    srv = new_server(extra_args=(
+    srv = new_server(descriptor_limit=LIMIT, extra_args=(
         "--idle-timeout-seconds", "2", "--header-timeout-seconds", "2", "--body-timeout-seconds", "2",
     ))
     idle = connect(srv.port)
@@ -179,7 +179,7 @@ def test_slow_headers_idle_connections_and_slow_bodies_are_closed(new_server):
 
 
 def test_a_keep_alive_connection_survives_between_requests_within_the_idle_timeout(new_server):
-    srv = new_server(extra_args=("--idle-timeout-seconds", "3"))
+    srv = new_server(descriptor_limit=LIMIT, extra_args=("--idle-timeout-seconds", "3"))
     s = connect(srv.port)
     for _ in range(3):
         s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -2,17 +2,41 @@ import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
-/// Sent up the pipeline by `ReadActivityHandler` when bytes arrive, so that
-/// `ConnectionDeadlines` knows a request has begun before its headers are whole.
-struct RequestBytesArrived {}
+/// What a connection is doing, and for how many ticks (seconds) it has done
+/// it; shared by the two handlers of one connection, on its event loop.
+final class ConnectionPhase {
+    enum Phase {
+        case waiting(requestStarted: Bool)
+        case reading
+        case handling
+        /// Half-closed by the server: the client has a moment to read the answer.
+        case lingering
+    }
 
-/// Sits before the HTTP decoder and reports that bytes arrived.
+    var phase = Phase.waiting(requestStarted: false)
+    var since = 0
+    var ticks = 0
+
+    func enter(_ phase: Phase) {
+        self.phase = phase
+        since = ticks
+    }
+}
+
+/// Sits before the HTTP decoder: notes that a request's first bytes arrived,
+/// so that its headers are timed from then.
 final class ReadActivityHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
+    private let state: ConnectionPhase
+
+    init(state: ConnectionPhase) {
+        self.state = state
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.fireUserInboundEventTriggered(RequestBytesArrived())
+        if case .waiting(requestStarted: false) = state.phase { state.enter(.waiting(requestStarted: true)) }
         context.fireChannelRead(data)
     }
 }
@@ -21,85 +45,84 @@ final class ReadActivityHandler: ChannelInboundHandler, RemovableChannelHandler 
 /// body too slowly, that was answered before its body was read, or that the
 /// server has half-closed after giving up on it (a malformed request is
 /// answered 400 and then the client is not read again: without a close its
-/// socket would wait in FIN-WAIT-2 for ever).
-/// Tells the registry when the connection waits for a request, so that a new
-/// connection at the cap can take its place.
+/// socket would wait in FIN-WAIT-2 for ever). Deadlines are checked by one
+/// timer a second per connection, so a request costs no timer of its own.
 final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// How long a half-closed connection may stay, so that the client reads the answer before the close.
-    static let linger = TimeAmount.seconds(2)
+    /// Seconds a half-closed connection may stay, so that the client reads the answer before the close.
+    static let lingerSeconds = 2
 
-    private enum Phase {
-        case waiting(requestStarted: Bool)
-        case reading
-        case handling
-    }
-
-    private let limits: ConnectionLimits
-    private let registry: ConnectionRegistry
-    private var phase = Phase.waiting(requestStarted: false)
+    private let state: ConnectionPhase
+    private let limits: (idle: Int, header: Int, body: Int)
+    private let mark: WaitingMark
     private var requestEnded = false
     private var responseEnded = false
-    private var deadline: Scheduled<Void>?
+    private var timer: RepeatedTask?
 
-    init(limits: ConnectionLimits, registry: ConnectionRegistry) {
-        self.limits = limits
-        self.registry = registry
+    init(state: ConnectionPhase, limits: ConnectionLimits, mark: WaitingMark) {
+        self.state = state
+        self.limits = (Self.seconds(limits.idleTimeout), Self.seconds(limits.headerTimeout), Self.seconds(limits.bodyTimeout))
+        self.mark = mark
     }
 
+    private static func seconds(_ duration: Duration) -> Int { max(1, Int(duration.components.seconds)) }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        startWaiting(context: context)
+        state.enter(.waiting(requestStarted: false))
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            loopBound.value.handler.tick(context: loopBound.value.context)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        timer?.cancel()
+        timer = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        timer?.cancel()
+        timer = nil
         context.fireChannelInactive()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case is RequestBytesArrived:
-            if case .waiting(requestStarted: false) = phase {
-                phase = .waiting(requestStarted: true)
-                closeAfter(limits.headerTimeout, context: context)
-            }
-        case let event as ChannelEvent where event == .outputClosed:
-            closeAfter(.init(Self.linger), context: context)
-            context.fireUserInboundEventTriggered(event)
-        default:
-            context.fireUserInboundEventTriggered(event)
+    private func tick(context: ChannelHandlerContext) {
+        state.ticks += 1
+        let limit: Int? = switch state.phase {
+        case .waiting(requestStarted: false): limits.idle
+        case .waiting(requestStarted: true): limits.header
+        case .reading: limits.body
+        case .handling: nil
+        case .lingering: Self.lingerSeconds
         }
+        if let limit, state.ticks - state.since >= limit {
+            timer?.cancel()
+            timer = nil
+            context.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .outputClosed { state.enter(.lingering) }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            phase = .reading
+            state.enter(.reading)
             requestEnded = false
             responseEnded = false
-            registry.busy(context.channel)
-            closeAfter(limits.bodyTimeout, context: context)
+            mark.busy()
         case .body:
             break
         case .end:
             requestEnded = true
-            if responseEnded {
-                startWaiting(context: context)
-            } else {
-                phase = .handling
-                deadline?.cancel()
-                deadline = nil
-            }
+            if responseEnded { startWaiting() } else { state.enter(.handling) }
         }
         context.fireChannelRead(data)
     }
@@ -111,7 +134,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         }
         responseEnded = true
         if requestEnded {
-            startWaiting(context: context)
+            startWaiting()
             context.write(data, promise: promise)
             return
         }
@@ -121,22 +144,9 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         context.close(mode: .output, promise: nil)
     }
 
-    private func startWaiting(context: ChannelHandlerContext) {
-        phase = .waiting(requestStarted: false)
-        registry.waiting(context.channel)
-        closeAfter(limits.idleTimeout, context: context)
-    }
-
-    private func closeAfter(_ delay: Duration, context: ChannelHandlerContext) {
-        closeAfter(TimeAmount(delay), context: context)
-    }
-
-    private func closeAfter(_ delay: TimeAmount, context: ChannelHandlerContext) {
-        deadline?.cancel()
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: delay) {
-            loopBound.value.close(promise: nil)
-        }
+    private func startWaiting() {
+        state.enter(.waiting(requestStarted: false))
+        mark.waiting(since: NIODeadline.now().uptimeNanoseconds)
     }
 }
 
@@ -172,7 +182,7 @@ final class OverCapacityHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             let context = loopBound.value
             context.close(mode: .output, promise: nil)
-            context.eventLoop.scheduleTask(in: ConnectionDeadlines.linger) { loopBound.value.close(promise: nil) }
+            context.eventLoop.scheduleTask(in: .seconds(Int64(ConnectionDeadlines.lingerSeconds))) { loopBound.value.close(promise: nil) }
         }
     }
 }

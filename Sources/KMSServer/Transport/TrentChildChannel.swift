@@ -19,17 +19,14 @@ struct TrentChildChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admission = registry.admit(channel)
-        if admission == .admitted {
-            channel.closeFuture.whenComplete { [registry] _ in registry.closed(channel) }
-        }
         let limits = limits
-        let registry = registry
         return channel.eventLoop.makeCompletedFuture { () throws -> Value in
             if let tls {
                 try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
             }
+            let phase = ConnectionPhase()
+            try channel.pipeline.syncOperations.addHandler(ReadActivityHandler(state: phase))
             // Small reads and a short queue of request parts: a connection that is not being served buffers little.
-            try channel.pipeline.syncOperations.addHandler(ReadActivityHandler())
             try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.readAllocator)
             var decoderLimits = NIOHTTPDecoderLimitConfiguration()
             decoderLimits.maxHeaderFieldSize = limits.maximumHeaderBytes
@@ -39,9 +36,12 @@ struct TrentChildChannel: ServerChildChannel, HTTPChannelHandler {
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits
             )
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: tls != nil))
-            try channel.pipeline.syncOperations.addHandler(
-                admission == .admitted ? ConnectionDeadlines(limits: limits, registry: registry) as any ChannelHandler : OverCapacityHandler()
-            )
+            switch admission {
+            case .admitted(let mark):
+                try channel.pipeline.syncOperations.addHandler(ConnectionDeadlines(state: phase, limits: limits, mark: mark))
+            case .refused:
+                try channel.pipeline.syncOperations.addHandler(OverCapacityHandler())
+            }
             // Hummingbird's own state handler: it finishes in-flight requests at graceful shutdown.
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
             return try Value(
