@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 struct Trent: AsyncParsableCommand {
-    static let version = "0.7.0"
+    static let version = "0.8.0"
 
     static let configuration = CommandConfiguration(
         commandName: "trent",
