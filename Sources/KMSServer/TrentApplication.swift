@@ -1,11 +1,11 @@
 import Foundation
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import HummingbirdCore
-public import KMSAudit
-public import KMSCore
-public import KMSIdentity
-public import Logging
+import KMSAudit
+import KMSCore
+import KMSIdentity
+import Logging
 import NIOCore
 import SigV4
 

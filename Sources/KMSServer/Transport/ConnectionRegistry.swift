@@ -36,8 +36,6 @@ final class ConnectionRegistry: Sendable {
         self.maximum = maximum
     }
 
-    var openConnections: Int { entries.withLock { $0.count } }
-
     /// Admits a new connection, closing the longest-waiting one if the cap is reached.
     func admit(_ channel: any Channel) -> Admission {
         let mark = WaitingMark()
