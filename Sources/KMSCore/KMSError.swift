@@ -19,6 +19,7 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         case invalidGrantID = "InvalidGrantIdException"
         case invalidGrantToken = "InvalidGrantTokenException"
         case invalidKeyUsage = "InvalidKeyUsageException"
+        case invalidMac = "KMSInvalidMacException"
         // CloudTrail's LookupEvents.
         case invalidLookupAttributes = "InvalidLookupAttributesException"
         case invalidTimeRange = "InvalidTimeRangeException"
@@ -64,7 +65,7 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
             case .unknownOperation, .unsupportedOperation: "InvalidAction"
             case .unrecognizedClient: "InvalidClientTokenId"
             case .disabled, .dryRun, .incorrectKey, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
-                 .invalidGrantToken, .invalidKeyUsage, .invalidMarker, .invalidState, .serialization, .tag, .validation,
+                 .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidMarker, .invalidState, .serialization, .tag, .validation,
                  .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:
                 "ValidationError"
             }

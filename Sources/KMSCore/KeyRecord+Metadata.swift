@@ -18,7 +18,9 @@ extension KeyRecord {
             Origin: origin.rawValue,
             KeyManager: "CUSTOMER",
             KeySpec: keySpec.rawValue,
-            EncryptionAlgorithms: keySpec.encryptionAlgorithms,
+            // As AWS: each list only for the keys whose usage it serves.
+            EncryptionAlgorithms: keyUsage == .encryptDecrypt ? keySpec.encryptionAlgorithms : nil,
+            MacAlgorithms: keyUsage == .generateVerifyMAC ? keySpec.macAlgorithms : nil,
             MultiRegion: false
         )
         metadata.CurrentKeyMaterialId = KeyRotation.materialID(of: id, version: currentVersion)
@@ -49,7 +51,8 @@ extension KeyMetadata {
             "keyManager": .string(KeyManager),
             "customerMasterKeySpec": .string(CustomerMasterKeySpec),
             "keySpec": .string(KeySpec),
-            "encryptionAlgorithms": .list(EncryptionAlgorithms.map(AuditValue.string)),
+            "encryptionAlgorithms": EncryptionAlgorithms.map { .list($0.map(AuditValue.string)) },
+            "macAlgorithms": MacAlgorithms.map { .list($0.map(AuditValue.string)) },
             "multiRegion": .bool(MultiRegion),
         ]
     }

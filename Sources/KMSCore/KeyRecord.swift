@@ -3,6 +3,7 @@ public import KMSCrypto
 
 public enum KeyUsage: String, Sendable, Hashable {
     case encryptDecrypt = "ENCRYPT_DECRYPT"
+    case generateVerifyMAC = "GENERATE_VERIFY_MAC"
 }
 
 public enum KeyOrigin: String, Sendable, Hashable {

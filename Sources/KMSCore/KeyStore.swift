@@ -6,9 +6,9 @@ public import KMSCrypto
 /// material can live in process memory (`SoftwareKeyStore`), in an HSM behind
 /// PKCS#11 or in an external key store, behind the same requirements.
 ///
-/// Signing, verification, MACs and key agreement join as requirements of the
-/// same shape (an operation, the stored version, the inputs) when the key
-/// specs that need them arrive.
+/// Signing, verification and key agreement join as requirements of the same
+/// shape (an operation, the stored version, the inputs) when the key specs
+/// that need them arrive.
 public protocol KeyStore: Sendable {
     /// Creates the material of a new key version and returns what the
     /// metadata store keeps of it.
@@ -22,6 +22,10 @@ public protocol KeyStore: Sendable {
     /// `InvalidCiphertextException`; a version the store cannot open at all is
     /// an internal failure.
     func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data
+    /// The HMAC of `message` under an HMAC key version.
+    func generateMac(_ message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data
+    /// Whether `mac` is the HMAC of `message` under an HMAC key version, compared in constant time.
+    func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Bool
 
     /// Drops anything held in memory for a key that no longer exists.
     func forget(_ keyID: KeyID)

@@ -7,12 +7,26 @@ import KMSCrypto
 extension ServiceEnvironment {
     /// Encrypts under the key's current version.
     func encrypt(_ plaintext: Data, under key: ResolvedKey, context: [String: String]) async throws(KMSError) -> Data {
+        try await keyStore.encrypt(plaintext, under: try await currentVersion(of: key), context: context)
+    }
+
+    /// The HMAC of `message` under the key's current version.
+    func generateMac(_ message: Data, under key: ResolvedKey) async throws(KMSError) -> Data {
+        try await keyStore.generateMac(message, under: try await currentVersion(of: key))
+    }
+
+    /// Whether `mac` is the key's HMAC of `message`.
+    func verifyMac(_ mac: Data, for message: Data, under key: ResolvedKey) async throws(KMSError) -> Bool {
+        try await keyStore.verifyMac(mac, for: message, under: try await currentVersion(of: key))
+    }
+
+    private func currentVersion(of key: ResolvedKey) async throws(KMSError) -> StoredKeyVersion {
         let record = key.record
         guard let version = try await storage({ try await $0.keyVersion(record.id, version: record.currentVersion) }) else {
             // The current version is written with the key; its absence is damage, not a client error.
             throw KMSError.internalFailure(MissingKeyVersion(keyID: record.id, version: record.currentVersion))
         }
-        return try await keyStore.encrypt(plaintext, under: version, context: context)
+        return version
     }
 
     /// Decrypts the ciphertext through which `key` was found.

@@ -34,27 +34,45 @@ public final class SoftwareKeyStore: KeyStore {
     }
 
     public func encrypt(_ plaintext: Data, under version: StoredKeyVersion, context: [String: String]) throws(KMSError) -> Data {
-        switch try material(of: version) {
-        case .symmetric(let material):
-            do {
-                return try SymmetricEnvelope.seal(
-                    plaintext, keyID: version.keyID.uuid, keyVersion: version.version, material: material, context: context
-                )
-            } catch {
-                throw KMSError.internalFailure(error)
-            }
+        guard case .symmetric(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        do {
+            return try SymmetricEnvelope.seal(
+                plaintext, keyID: version.keyID.uuid, keyVersion: version.version, material: material, context: context
+            )
+        } catch {
+            throw KMSError.internalFailure(error)
         }
     }
 
     public func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) throws(KMSError) -> Data {
-        switch try material(of: version) {
-        case .symmetric(let material):
-            do {
-                return Data(try SymmetricEnvelope.open(blob, material: material, context: context))
-            } catch {
-                throw KMSError.invalidCiphertext()
-            }
+        // A blob naming a key that is not symmetric is not a ciphertext of this service.
+        guard case .symmetric(let material) = try material(of: version) else { throw KMSError.invalidCiphertext() }
+        do {
+            return Data(try SymmetricEnvelope.open(blob, material: material, context: context))
+        } catch {
+            throw KMSError.invalidCiphertext()
         }
+    }
+
+    public func generateMac(_ message: Data, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        guard case .hmac(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        return material.mac(message)
+    }
+
+    public func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) throws(KMSError) -> Bool {
+        guard case .hmac(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        return material.isValid(mac, for: message)
+    }
+
+    /// The pipeline checks key usage first, so material of the wrong kind here is a bug, not a client error.
+    private static func wrongSpec(_ version: StoredKeyVersion) -> KMSError {
+        KMSError.internalFailure(WrongKeyMaterial(keyID: version.keyID, spec: version.keySpec))
+    }
+
+    struct WrongKeyMaterial: Error, CustomStringConvertible {
+        let keyID: KeyID
+        let spec: KeySpec
+        var description: String { "key \(keyID) holds \(spec.rawValue) material, not the kind this operation needs" }
     }
 
     public func forget(_ keyID: KeyID) {

@@ -73,6 +73,15 @@ public enum Validate {
         throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at '\(field)' failed to satisfy constraint: Member must satisfy enum value set: [\(encryptionAlgorithms.joined(separator: ", "))]")
     }
 
+    /// The MAC algorithms of the API; whether the key supports the one named
+    /// is checked once the key is known (`KeySlot.algorithm`).
+    public static let macAlgorithms = ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"]
+
+    public static func macAlgorithm(_ algorithm: String) throws(KMSError) {
+        guard !macAlgorithms.contains(algorithm) else { return }
+        throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [\(macAlgorithms.joined(separator: ", "))]")
+    }
+
     /// Recipient (Nitro Enclaves attestation) is not supported yet.
     public static func noRecipient(_ present: Bool) throws(KMSError) {
         if present { throw KMSError.unsupported("Recipient (Nitro Enclaves attestation) is not supported by Trent yet.") }

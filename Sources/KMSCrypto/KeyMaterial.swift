@@ -8,10 +8,12 @@ public import Foundation
 /// or logged by accident: the only way out is `RootKey.wrap`.
 public enum KeyMaterial: Sendable {
     case symmetric(SymmetricKeyMaterial)
+    case hmac(HMACKeyMaterial)
 
     public var spec: KeySpec {
         switch self {
         case .symmetric: .symmetricDefault
+        case .hmac(let material): material.spec
         }
     }
 
@@ -19,13 +21,15 @@ public enum KeyMaterial: Sendable {
     public static func generate(_ spec: KeySpec) -> KeyMaterial {
         switch spec {
         case .symmetricDefault: .symmetric(.generate())
+        case .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
         }
     }
 
-    /// The bytes the root key wraps: the raw key for symmetric material.
+    /// The bytes the root key wraps: the raw key.
     func withEncodedBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         switch self {
         case .symmetric(let material): try material.withUnsafeBytes(body)
+        case .hmac(let material): try material.withUnsafeBytes(body)
         }
     }
 
@@ -33,6 +37,7 @@ public enum KeyMaterial: Sendable {
     init(spec: KeySpec, encoded: [UInt8]) throws(KMSCryptoError) {
         switch spec {
         case .symmetricDefault: self = .symmetric(try SymmetricKeyMaterial(unsafeRawBytes: encoded))
+        case .hmac256, .hmac384, .hmac512: self = .hmac(try HMACKeyMaterial(spec: spec, unsafeRawBytes: encoded))
         }
     }
 }
@@ -78,5 +83,75 @@ public struct SymmetricKeyMaterial: Sendable {
 
 extension SymmetricKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String { "KeyMaterial(redacted)" }
+    public var debugDescription: String { description }
+}
+
+/// The secret of an HMAC key version: as many bytes as its digest is long
+/// (HMAC_256: 32 … HMAC_512: 64), as AWS KMS generates them. HMAC_224 waits
+/// for a SHA-224 in swift-crypto.
+public struct HMACKeyMaterial: Sendable {
+    public let spec: KeySpec
+    let key: SymmetricKey
+
+    /// The one MAC algorithm of each HMAC key spec, as AWS names it.
+    public var algorithm: String {
+        switch spec {
+        case .hmac384: "HMAC_SHA_384"
+        case .hmac512: "HMAC_SHA_512"
+        default: "HMAC_SHA_256"
+        }
+    }
+
+    static func byteCount(of spec: KeySpec) -> Int? {
+        switch spec {
+        case .hmac256: 32
+        case .hmac384: 48
+        case .hmac512: 64
+        case .symmetricDefault: nil
+        }
+    }
+
+    static func generate(_ spec: KeySpec) -> HMACKeyMaterial {
+        HMACKeyMaterial(spec: spec, key: SymmetricKey(size: .init(bitCount: (byteCount(of: spec) ?? 32) * 8)))
+    }
+
+    private init(spec: KeySpec, key: SymmetricKey) {
+        self.spec = spec
+        self.key = key
+    }
+
+    /// Only for tests and key import paths that already hold raw bytes.
+    public init<Bytes: ContiguousBytes>(spec: KeySpec, unsafeRawBytes bytes: Bytes) throws(KMSCryptoError) {
+        let key = SymmetricKey(data: bytes)
+        guard let count = Self.byteCount(of: spec), key.bitCount == count * 8 else { throw .invalidKeyMaterial }
+        self.init(spec: spec, key: key)
+    }
+
+    /// Lets a test prove raw bytes never reach storage; not for production code.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try key.withUnsafeBytes(body)
+    }
+
+    /// The MAC of `message` with this key's digest.
+    public func mac(_ message: Data) -> Data {
+        switch spec {
+        case .hmac384: Data(HMAC<SHA384>.authenticationCode(for: message, using: key))
+        case .hmac512: Data(HMAC<SHA512>.authenticationCode(for: message, using: key))
+        default: Data(HMAC<SHA256>.authenticationCode(for: message, using: key))
+        }
+    }
+
+    /// Whether `mac` is this key's MAC of `message`, compared in constant time.
+    public func isValid(_ mac: Data, for message: Data) -> Bool {
+        switch spec {
+        case .hmac384: HMAC<SHA384>.isValidAuthenticationCode(mac, authenticating: message, using: key)
+        case .hmac512: HMAC<SHA512>.isValidAuthenticationCode(mac, authenticating: message, using: key)
+        default: HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: key)
+        }
+    }
+}
+
+extension HMACKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "KeyMaterial(\(spec.rawValue), redacted)" }
     public var debugDescription: String { description }
 }

@@ -26,14 +26,15 @@ public struct KeyMetadata: Codable, Sendable {
     public var KeyManager: String
     public var CustomerMasterKeySpec: String
     public var KeySpec: String
-    public var EncryptionAlgorithms: [String]
+    public var EncryptionAlgorithms: [String]?
+    public var MacAlgorithms: [String]?
     public var MultiRegion: Bool
     public var CurrentKeyMaterialId: String?
 
     public init(
         AWSAccountId: String, KeyId: String, Arn: String, CreationDate: Date, Enabled: Bool, Description: String,
         KeyUsage: String, KeyState: String, DeletionDate: Date?, PendingDeletionWindowInDays: Int?, Origin: String,
-        KeyManager: String, KeySpec: String, EncryptionAlgorithms: [String], MultiRegion: Bool
+        KeyManager: String, KeySpec: String, EncryptionAlgorithms: [String]?, MacAlgorithms: [String]? = nil, MultiRegion: Bool
     ) {
         self.AWSAccountId = AWSAccountId
         self.KeyId = KeyId
@@ -50,6 +51,7 @@ public struct KeyMetadata: Codable, Sendable {
         self.CustomerMasterKeySpec = KeySpec
         self.KeySpec = KeySpec
         self.EncryptionAlgorithms = EncryptionAlgorithms
+        self.MacAlgorithms = MacAlgorithms
         self.MultiRegion = MultiRegion
     }
 }

@@ -44,6 +44,14 @@ struct PipelineTests {
             count.withLock { $0 += 1 }
             return try base.decrypt(blob, under: version, context: context)
         }
+        func generateMac(_ message: Data, under version: StoredKeyVersion) throws(KMSError) -> Data {
+            count.withLock { $0 += 1 }
+            return try base.generateMac(message, under: version)
+        }
+        func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) throws(KMSError) -> Bool {
+            count.withLock { $0 += 1 }
+            return try base.verifyMac(mac, for: message, under: version)
+        }
         func forget(_ keyID: KeyID) { base.forget(keyID) }
     }
 

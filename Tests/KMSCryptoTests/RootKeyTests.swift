@@ -10,6 +10,7 @@ struct RootKeyTests {
     func rawBytes(_ material: KeyMaterial) -> [UInt8] {
         switch material {
         case .symmetric(let symmetric): symmetric.withUnsafeBytes { Array($0) }
+        case .hmac(let hmac): hmac.withUnsafeBytes { Array($0) }
         }
     }
 

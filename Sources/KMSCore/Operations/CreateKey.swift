@@ -10,8 +10,7 @@ public enum CreateKey: KMSOperation {
     public static let keys: [KeySlot<CreateKeyRequest>] = []
 
     public static func validate(_ request: CreateKeyRequest) throws(KMSError) {
-        _ = try keySpec(request)
-        _ = try keyUsage(request.KeyUsage)
+        _ = try keyUsage(request.KeyUsage, for: try keySpec(request))
         try origin(request.Origin)
         if request.CustomKeyStoreId != nil || request.XksKeyId != nil {
             throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
@@ -74,7 +73,7 @@ public enum CreateKey: KMSOperation {
         }
         let firstVersion = try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
         let record = KeyRecord(
-            id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage),
+            id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage, for: spec),
             origin: .awsKMS, state: .enabled, policy: request.Policy ?? defaultPolicy(accountID: env.accountID),
             currentVersion: 1, tags: try KeyTags.validate(request.Tags ?? [])
         )
@@ -89,22 +88,26 @@ public enum CreateKey: KMSOperation {
         if let spec = KeySpec(rawValue: raw) { return spec }
         let known = [
             "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
-            "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
+            "HMAC_224", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
         ]
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, \(known.joined(separator: ", "))]")
         }
-        throw KMSError.unsupported("KeySpec \(raw) is not supported by Trent yet; only SYMMETRIC_DEFAULT is.")
+        throw KMSError.unsupported("KeySpec \(raw) is not supported by Trent yet; SYMMETRIC_DEFAULT, HMAC_256, HMAC_384 and HMAC_512 are.")
     }
 
-    private static func keyUsage(_ raw: String?) throws(KMSError) -> KeyUsage {
-        guard let raw else { return .encryptDecrypt }
-        if let usage = KeyUsage(rawValue: raw) { return usage }
+    /// The usage asked for (ENCRYPT_DECRYPT when none is), which the key spec must allow.
+    private static func keyUsage(_ raw: String?, for spec: KeySpec) throws(KMSError) -> KeyUsage {
+        let raw = raw ?? KeyUsage.encryptDecrypt.rawValue
         let known = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
         }
-        throw KMSError.validation("The operation failed because the KeyUsage value of the CMK is \(raw). To perform this operation, the KeyUsage value must be ENCRYPT_DECRYPT for KeySpec SYMMETRIC_DEFAULT.")
+        guard let usage = KeyUsage(rawValue: raw), spec.keyUsages.contains(usage) else {
+            let allowed = spec.keyUsages.map(\.rawValue).sorted().joined(separator: ", ")
+            throw KMSError.validation("The operation failed because the KeyUsage value of the CMK is \(raw). To perform this operation, the KeyUsage value must be \(allowed) for KeySpec \(spec.rawValue).")
+        }
+        return usage
     }
 
     private static func origin(_ raw: String?) throws(KMSError) {

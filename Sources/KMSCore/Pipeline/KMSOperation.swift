@@ -114,7 +114,7 @@ public enum KMSOperations {
             CreateGrant.self, ListGrants.self, ListRetirableGrants.self, RetireGrant.self, RevokeGrant.self,
             CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,
-            GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self,
+            GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GenerateMac.self, VerifyMac.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()

@@ -20,6 +20,7 @@ public final class KeySlot<Request>: Sendable {
     /// An algorithm the request names, which the key's spec must support.
     public enum Algorithm: Sendable {
         case encryption(@Sendable (Request) -> String?)
+        case mac(@Sendable (Request) -> String)
     }
 
     public let role: KeyRole
