@@ -84,6 +84,10 @@ struct PipelineTests {
         let other = try await env.call(CreateKey.self, "{}").KeyMetadata.KeyId
         let blob = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#).CiphertextBlob.base64EncodedString()
         let (key, otherKey) = (Self.arn(keyID), Self.arn(other))
+        let macKeyID = try await env.call(CreateKey.self, #"{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}"#).KeyMetadata.KeyId
+        let macKey = Self.arn(macKeyID)
+        let mac = try await env.call(GenerateMac.self, #"{"KeyId":"\#(macKeyID)","Message":"aGk=","MacAlgorithm":"HMAC_SHA_256"}"#)
+            .Mac.base64EncodedString()
         let root = TestEnvironment.principal.arn
         let revocable = try await env.call(CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","Operations":["Encrypt"]}"#)
         let retirable = try await env.call(
@@ -95,6 +99,11 @@ struct PipelineTests {
             ("ListKeys", { _ = try await env.call(ListKeys.self, "{}") }, ["kms:ListKeys *"]),
             ("ListAliases", { _ = try await env.call(ListAliases.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListAliases *"]),
             ("GenerateRandom", { _ = try await env.call(GenerateRandom.self, #"{"NumberOfBytes":8}"#) }, ["kms:GenerateRandom *"]),
+            ("GenerateMac", { _ = try await env.call(GenerateMac.self, #"{"KeyId":"\#(macKeyID)","Message":"aGk=","MacAlgorithm":"HMAC_SHA_256"}"#) },
+             ["kms:GenerateMac \(macKey)"]),
+            ("VerifyMac", {
+                _ = try await env.call(VerifyMac.self, #"{"KeyId":"\#(macKeyID)","Message":"aGk=","MacAlgorithm":"HMAC_SHA_256","Mac":"\#(mac)"}"#)
+            }, ["kms:VerifyMac \(macKey)"]),
             ("DescribeKey", { _ = try await env.call(DescribeKey.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:DescribeKey \(key)"]),
             ("Encrypt", { _ = try await env.call(Encrypt.self, #"{"KeyId":"\#(keyID)","Plaintext":"aGk="}"#) }, ["kms:Encrypt \(key)"]),
             ("Decrypt", { _ = try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)"}"#) }, ["kms:Decrypt \(key)"]),

@@ -62,11 +62,11 @@ def test_create_key_ids_unique(kms):
     [
         {"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"},
         {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"},
-        {"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"},
+        {"KeySpec": "HMAC_224", "KeyUsage": "GENERATE_VERIFY_MAC"},
         {"Origin": "EXTERNAL"},
         {"MultiRegion": True},
     ],
-    ids=["rsa", "ecc", "hmac", "external-origin", "multi-region"],
+    ids=["rsa", "ecc", "hmac-224", "external-origin", "multi-region"],
 )
 def test_create_key_unsupported_variants(kms, kwargs):
     assert_client_error(lambda: kms.create_key(**kwargs), "UnsupportedOperationException")
