@@ -109,7 +109,7 @@ let package = Package(
         // Shared test fixtures: the MetadataStore conformance suite, a real SQLite-backed environment and a hand-moved clock. Never shipped.
         .target(name: "KMSTestSupport", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSStorageSQLiteTests", dependencies: ["KMSStorageSQLite", "KMSCore", "KMSTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto", "KMSTestSupport"], exclude: ["Vectors"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto", "KMSTestSupport", crypto], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KMSServerTests",

@@ -20,6 +20,7 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         case invalidGrantToken = "InvalidGrantTokenException"
         case invalidKeyUsage = "InvalidKeyUsageException"
         case invalidMac = "KMSInvalidMacException"
+        case invalidKMSSignature = "KMSInvalidSignatureException"
         // CloudTrail's LookupEvents.
         case invalidLookupAttributes = "InvalidLookupAttributesException"
         case invalidTimeRange = "InvalidTimeRangeException"
@@ -65,7 +66,7 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
             case .unknownOperation, .unsupportedOperation: "InvalidAction"
             case .unrecognizedClient: "InvalidClientTokenId"
             case .disabled, .dryRun, .incorrectKey, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
-                 .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidMarker, .invalidState, .serialization, .tag, .validation,
+                 .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidState, .serialization, .tag, .validation,
                  .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:
                 "ValidationError"
             }

@@ -23,6 +23,7 @@ extension KeyRecord {
             MacAlgorithms: keyUsage == .generateVerifyMAC ? keySpec.macAlgorithms : nil,
             MultiRegion: false
         )
+        metadata.SigningAlgorithms = keyUsage == .signVerify ? keySpec.signingAlgorithms : nil
         metadata.CurrentKeyMaterialId = KeyRotation.materialID(of: id, version: currentVersion)
         return metadata
     }
@@ -53,6 +54,7 @@ extension KeyMetadata {
             "keySpec": .string(KeySpec),
             "encryptionAlgorithms": EncryptionAlgorithms.map { .list($0.map(AuditValue.string)) },
             "macAlgorithms": MacAlgorithms.map { .list($0.map(AuditValue.string)) },
+            "signingAlgorithms": SigningAlgorithms.map { .list($0.map(AuditValue.string)) },
             "multiRegion": .bool(MultiRegion),
         ]
     }

@@ -4,6 +4,7 @@ public import KMSCrypto
 public enum KeyUsage: String, Sendable, Hashable {
     case encryptDecrypt = "ENCRYPT_DECRYPT"
     case generateVerifyMAC = "GENERATE_VERIFY_MAC"
+    case signVerify = "SIGN_VERIFY"
 }
 
 public enum KeyOrigin: String, Sendable, Hashable {

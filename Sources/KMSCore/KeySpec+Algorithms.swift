@@ -5,31 +5,40 @@ extension KeySpec {
     /// encryption request may name for a key of this spec.
     public var encryptionAlgorithms: [String] {
         switch self {
-        case .symmetricDefault: Self.symmetricEncryptionAlgorithms
-        case .hmac256, .hmac384, .hmac512: []
+        case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
+        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521: []
         }
     }
 
     /// What DescribeKey lists as `MacAlgorithms`: one for each HMAC spec, none for others.
     public var macAlgorithms: [String] {
         switch self {
-        case .symmetricDefault: []
         case .hmac256: ["HMAC_SHA_256"]
         case .hmac384: ["HMAC_SHA_384"]
         case .hmac512: ["HMAC_SHA_512"]
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521: []
         }
     }
 
-    /// The usages a key of this spec may be created with.
+    /// What DescribeKey lists as `SigningAlgorithms`: ECDSA with the hash AWS pairs with each curve.
+    public var signingAlgorithms: [String] {
+        switch self {
+        case .eccNistP256: ["ECDSA_SHA_256"]
+        case .eccNistP384: ["ECDSA_SHA_384"]
+        case .eccNistP521: ["ECDSA_SHA_512"]
+        case .symmetricDefault, .hmac256, .hmac384, .hmac512: []
+        }
+    }
+
+    /// The usages a key of this spec may be created with here.
     public var keyUsages: Set<KeyUsage> {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
+        case .eccNistP256, .eccNistP384, .eccNistP521: [.signVerify]
         }
     }
 
-    /// Whether KMS rotates keys of this spec (automatically and on demand).
-    public var rotates: Bool { self == .symmetricDefault }
-
-    private static let symmetricEncryptionAlgorithms = ["SYMMETRIC_DEFAULT"]
+    /// Whether the key has a public half (GetPublicKey).
+    public var isAsymmetric: Bool { !signingAlgorithms.isEmpty }
 }

@@ -6,9 +6,8 @@ public import KMSCrypto
 /// material can live in process memory (`SoftwareKeyStore`), in an HSM behind
 /// PKCS#11 or in an external key store, behind the same requirements.
 ///
-/// Signing, verification and key agreement join as requirements of the same
-/// shape (an operation, the stored version, the inputs) when the key specs
-/// that need them arrive.
+/// Key agreement joins as a requirement of the same shape (an operation, the
+/// stored version, the inputs) when the key specs that need it arrive.
 public protocol KeyStore: Sendable {
     /// Creates the material of a new key version and returns what the
     /// metadata store keeps of it.
@@ -26,6 +25,12 @@ public protocol KeyStore: Sendable {
     func generateMac(_ message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data
     /// Whether `mac` is the HMAC of `message` under an HMAC key version, compared in constant time.
     func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Bool
+    /// A DER signature of `message` (or of the digest `message`) under an asymmetric signing key version.
+    func sign(_ message: Data, isDigest: Bool, under version: StoredKeyVersion) async throws(KMSError) -> Data
+    /// Whether `signature` is the version's signature of `message` (or of the digest `message`).
+    func verify(_ signature: Data, for message: Data, isDigest: Bool, under version: StoredKeyVersion) async throws(KMSError) -> Bool
+    /// The DER SubjectPublicKeyInfo of an asymmetric key version.
+    func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data
 
     /// Drops anything held in memory for a key that no longer exists.
     func forget(_ keyID: KeyID)

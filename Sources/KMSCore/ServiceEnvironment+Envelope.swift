@@ -20,6 +20,21 @@ extension ServiceEnvironment {
         try await keyStore.verifyMac(mac, for: message, under: try await currentVersion(of: key))
     }
 
+    /// A DER signature of `message` (or of the digest `message`) under the key's current version.
+    func sign(_ message: Data, isDigest: Bool, under key: ResolvedKey) async throws(KMSError) -> Data {
+        try await keyStore.sign(message, isDigest: isDigest, under: try await currentVersion(of: key))
+    }
+
+    /// Whether `signature` is the key's signature of `message`.
+    func verify(_ signature: Data, for message: Data, isDigest: Bool, under key: ResolvedKey) async throws(KMSError) -> Bool {
+        try await keyStore.verify(signature, for: message, isDigest: isDigest, under: try await currentVersion(of: key))
+    }
+
+    /// The DER public key of the key's current version.
+    func publicKey(of key: ResolvedKey) async throws(KMSError) -> Data {
+        try await keyStore.publicKey(of: try await currentVersion(of: key))
+    }
+
     private func currentVersion(of key: ResolvedKey) async throws(KMSError) -> StoredKeyVersion {
         let record = key.record
         guard let version = try await storage({ try await $0.keyVersion(record.id, version: record.currentVersion) }) else {

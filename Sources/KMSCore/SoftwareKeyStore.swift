@@ -64,6 +64,25 @@ public final class SoftwareKeyStore: KeyStore {
         return material.isValid(mac, for: message)
     }
 
+    public func sign(_ message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        do {
+            return try material.sign(message, isDigest: isDigest)
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    public func verify(_ signature: Data, for message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Bool {
+        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        return material.isValid(signature, for: message, isDigest: isDigest)
+    }
+
+    public func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data {
+        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        return material.publicKeyDER
+    }
+
     /// The pipeline checks key usage first, so material of the wrong kind here is a bug, not a client error.
     private static func wrongSpec(_ version: StoredKeyVersion) -> KMSError {
         KMSError.internalFailure(WrongKeyMaterial(keyID: version.keyID, spec: version.keySpec))

@@ -9,11 +9,13 @@ public import Foundation
 public enum KeyMaterial: Sendable {
     case symmetric(SymmetricKeyMaterial)
     case hmac(HMACKeyMaterial)
+    case ecc(ECCKeyMaterial)
 
     public var spec: KeySpec {
         switch self {
         case .symmetric: .symmetricDefault
         case .hmac(let material): material.spec
+        case .ecc(let material): material.spec
         }
     }
 
@@ -22,6 +24,7 @@ public enum KeyMaterial: Sendable {
         switch spec {
         case .symmetricDefault: .symmetric(.generate())
         case .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
+        case .eccNistP256, .eccNistP384, .eccNistP521: .ecc(ECCKeyMaterial.generate(spec)!)
         }
     }
 
@@ -30,6 +33,7 @@ public enum KeyMaterial: Sendable {
         switch self {
         case .symmetric(let material): try material.withUnsafeBytes(body)
         case .hmac(let material): try material.withUnsafeBytes(body)
+        case .ecc(let material): try material.withRawBytes(body)
         }
     }
 
@@ -38,6 +42,7 @@ public enum KeyMaterial: Sendable {
         switch spec {
         case .symmetricDefault: self = .symmetric(try SymmetricKeyMaterial(unsafeRawBytes: encoded))
         case .hmac256, .hmac384, .hmac512: self = .hmac(try HMACKeyMaterial(spec: spec, unsafeRawBytes: encoded))
+        case .eccNistP256, .eccNistP384, .eccNistP521: self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
         }
     }
 }
@@ -107,7 +112,7 @@ public struct HMACKeyMaterial: Sendable {
         case .hmac256: 32
         case .hmac384: 48
         case .hmac512: 64
-        case .symmetricDefault: nil
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521: nil
         }
     }
 
@@ -154,4 +159,141 @@ public struct HMACKeyMaterial: Sendable {
 extension HMACKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String { "KeyMaterial(\(spec.rawValue), redacted)" }
     public var debugDescription: String { description }
+}
+
+/// The private key of an elliptic-curve signing key version (NIST P-256,
+/// P-384, P-521), ECDSA with the hash AWS pairs with each curve.
+public struct ECCKeyMaterial: Sendable {
+    enum Curve: Sendable {
+        case p256(P256.Signing.PrivateKey)
+        case p384(P384.Signing.PrivateKey)
+        case p521(P521.Signing.PrivateKey)
+    }
+
+    let curve: Curve
+
+    public var spec: KeySpec {
+        switch curve {
+        case .p256: .eccNistP256
+        case .p384: .eccNistP384
+        case .p521: .eccNistP521
+        }
+    }
+
+    /// The bytes of a digest this key signs: the curve's hash length.
+    public var digestByteCount: Int {
+        switch curve {
+        case .p256: 32
+        case .p384: 48
+        case .p521: 64
+        }
+    }
+
+    static func generate(_ spec: KeySpec) -> ECCKeyMaterial? {
+        switch spec {
+        case .eccNistP256: ECCKeyMaterial(curve: .p256(P256.Signing.PrivateKey()))
+        case .eccNistP384: ECCKeyMaterial(curve: .p384(P384.Signing.PrivateKey()))
+        case .eccNistP521: ECCKeyMaterial(curve: .p521(P521.Signing.PrivateKey()))
+        default: nil
+        }
+    }
+
+    init(curve: Curve) {
+        self.curve = curve
+    }
+
+    /// Only for tests and key import paths that already hold the raw scalar.
+    public init(spec: KeySpec, rawRepresentation bytes: [UInt8]) throws(KMSCryptoError) {
+        do {
+            switch spec {
+            case .eccNistP256: curve = .p256(try P256.Signing.PrivateKey(rawRepresentation: bytes))
+            case .eccNistP384: curve = .p384(try P384.Signing.PrivateKey(rawRepresentation: bytes))
+            case .eccNistP521: curve = .p521(try P521.Signing.PrivateKey(rawRepresentation: bytes))
+            default: throw KMSCryptoError.invalidKeyMaterial
+            }
+        } catch {
+            throw .invalidKeyMaterial
+        }
+    }
+
+    /// The private scalar, which the root key wraps; for tests that prove it never reaches storage.
+    public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let raw: Data = switch curve {
+        case .p256(let key): key.rawRepresentation
+        case .p384(let key): key.rawRepresentation
+        case .p521(let key): key.rawRepresentation
+        }
+        return try raw.withUnsafeBytes(body)
+    }
+
+    /// The public key as DER SubjectPublicKeyInfo, as GetPublicKey returns it.
+    public var publicKeyDER: Data {
+        switch curve {
+        case .p256(let key): key.publicKey.derRepresentation
+        case .p384(let key): key.publicKey.derRepresentation
+        case .p521(let key): key.publicKey.derRepresentation
+        }
+    }
+
+    /// A DER-encoded ECDSA signature of `message`, hashed with the curve's hash,
+    /// or, when `isDigest`, of `message` taken as that hash already.
+    public func sign(_ message: Data, isDigest: Bool) throws(KMSCryptoError) -> Data {
+        do {
+            switch curve {
+            case .p256(let key):
+                return try (isDigest ? key.signature(for: SuppliedDigest<Bytes32>(message)) : key.signature(for: message)).derRepresentation
+            case .p384(let key):
+                return try (isDigest ? key.signature(for: SuppliedDigest<Bytes48>(message)) : key.signature(for: message)).derRepresentation
+            case .p521(let key):
+                return try (isDigest ? key.signature(for: SuppliedDigest<Bytes64>(message)) : key.signature(for: message)).derRepresentation
+            }
+        } catch {
+            throw .primitiveFailure
+        }
+    }
+
+    /// Whether `signature` (DER) is this key's signature of `message` (or of the digest `message`).
+    public func isValid(_ signature: Data, for message: Data, isDigest: Bool) -> Bool {
+        switch curve {
+        case .p256(let key):
+            guard let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature) else { return false }
+            return isDigest
+                ? key.publicKey.isValidSignature(parsed, for: SuppliedDigest<Bytes32>(message))
+                : key.publicKey.isValidSignature(parsed, for: message)
+        case .p384(let key):
+            guard let parsed = try? P384.Signing.ECDSASignature(derRepresentation: signature) else { return false }
+            return isDigest
+                ? key.publicKey.isValidSignature(parsed, for: SuppliedDigest<Bytes48>(message))
+                : key.publicKey.isValidSignature(parsed, for: message)
+        case .p521(let key):
+            guard let parsed = try? P521.Signing.ECDSASignature(derRepresentation: signature) else { return false }
+            return isDigest
+                ? key.publicKey.isValidSignature(parsed, for: SuppliedDigest<Bytes64>(message))
+                : key.publicKey.isValidSignature(parsed, for: message)
+        }
+    }
+}
+
+extension ECCKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "KeyMaterial(\(spec.rawValue), redacted)" }
+    public var debugDescription: String { description }
+}
+
+protocol DigestLength: Sendable { static var byteCount: Int { get } }
+enum Bytes32: DigestLength { static let byteCount = 32 }
+enum Bytes48: DigestLength { static let byteCount = 48 }
+enum Bytes64: DigestLength { static let byteCount = 64 }
+
+/// A digest the caller computed (Sign and Verify with MessageType DIGEST),
+/// handed to swift-crypto's ECDSA as if it had hashed the message itself.
+/// Its length is checked by the operation before it gets here.
+struct SuppliedDigest<Length: DigestLength>: Digest {
+    let bytes: [UInt8]
+    static var byteCount: Int { Length.byteCount }
+
+    init(_ data: Data) { bytes = Array(data) }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try bytes.withUnsafeBytes(body) }
+    func makeIterator() -> IndexingIterator<[UInt8]> { bytes.makeIterator() }
+    var description: String { "SuppliedDigest(\(bytes.count) bytes)" }
 }

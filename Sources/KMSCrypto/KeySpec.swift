@@ -9,4 +9,7 @@ public enum KeySpec: String, Sendable, Hashable, CaseIterable {
     case hmac256 = "HMAC_256"
     case hmac384 = "HMAC_384"
     case hmac512 = "HMAC_512"
+    case eccNistP256 = "ECC_NIST_P256"
+    case eccNistP384 = "ECC_NIST_P384"
+    case eccNistP521 = "ECC_NIST_P521"
 }

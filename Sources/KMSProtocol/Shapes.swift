@@ -28,6 +28,7 @@ public struct KeyMetadata: Codable, Sendable {
     public var KeySpec: String
     public var EncryptionAlgorithms: [String]?
     public var MacAlgorithms: [String]?
+    public var SigningAlgorithms: [String]?
     public var MultiRegion: Bool
     public var CurrentKeyMaterialId: String?
 

@@ -89,6 +89,7 @@ public final class TestEnvironment: Sendable {
         switch material {
         case .symmetric(let symmetric): return symmetric.withUnsafeBytes { Array($0) }
         case .hmac(let hmac): return hmac.withUnsafeBytes { Array($0) }
+        case .ecc(let ecc): return ecc.withRawBytes { Array($0) }
         }
     }
 }

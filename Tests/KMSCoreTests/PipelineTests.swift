@@ -52,6 +52,15 @@ struct PipelineTests {
             count.withLock { $0 += 1 }
             return try base.verifyMac(mac, for: message, under: version)
         }
+        func sign(_ message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Data {
+            count.withLock { $0 += 1 }
+            return try base.sign(message, isDigest: isDigest, under: version)
+        }
+        func verify(_ signature: Data, for message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Bool {
+            count.withLock { $0 += 1 }
+            return try base.verify(signature, for: message, isDigest: isDigest, under: version)
+        }
+        func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data { try base.publicKey(of: version) }
         func forget(_ keyID: KeyID) { base.forget(keyID) }
     }
 
@@ -88,6 +97,10 @@ struct PipelineTests {
         let macKey = Self.arn(macKeyID)
         let mac = try await env.call(GenerateMac.self, #"{"KeyId":"\#(macKeyID)","Message":"aGk=","MacAlgorithm":"HMAC_SHA_256"}"#)
             .Mac.base64EncodedString()
+        let signingKeyID = try await env.call(CreateKey.self, #"{"KeySpec":"ECC_NIST_P256","KeyUsage":"SIGN_VERIFY"}"#).KeyMetadata.KeyId
+        let signingKey = Self.arn(signingKeyID)
+        let signature = try await env.call(Sign.self, #"{"KeyId":"\#(signingKeyID)","Message":"aGk=","SigningAlgorithm":"ECDSA_SHA_256"}"#)
+            .Signature.base64EncodedString()
         let root = TestEnvironment.principal.arn
         let revocable = try await env.call(CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","Operations":["Encrypt"]}"#)
         let retirable = try await env.call(
@@ -101,6 +114,14 @@ struct PipelineTests {
             ("GenerateRandom", { _ = try await env.call(GenerateRandom.self, #"{"NumberOfBytes":8}"#) }, ["kms:GenerateRandom *"]),
             ("GenerateMac", { _ = try await env.call(GenerateMac.self, #"{"KeyId":"\#(macKeyID)","Message":"aGk=","MacAlgorithm":"HMAC_SHA_256"}"#) },
              ["kms:GenerateMac \(macKey)"]),
+            ("Sign", { _ = try await env.call(Sign.self, #"{"KeyId":"\#(signingKeyID)","Message":"aGk=","SigningAlgorithm":"ECDSA_SHA_256"}"#) },
+             ["kms:Sign \(signingKey)"]),
+            ("Verify", {
+                _ = try await env.call(
+                    Verify.self, #"{"KeyId":"\#(signingKeyID)","Message":"aGk=","SigningAlgorithm":"ECDSA_SHA_256","Signature":"\#(signature)"}"#
+                )
+            }, ["kms:Verify \(signingKey)"]),
+            ("GetPublicKey", { _ = try await env.call(GetPublicKey.self, #"{"KeyId":"\#(signingKeyID)"}"#) }, ["kms:GetPublicKey \(signingKey)"]),
             ("VerifyMac", {
                 _ = try await env.call(VerifyMac.self, #"{"KeyId":"\#(macKeyID)","Message":"aGk=","MacAlgorithm":"HMAC_SHA_256","Mac":"\#(mac)"}"#)
             }, ["kms:VerifyMac \(macKey)"]),
@@ -236,10 +257,10 @@ struct PipelineTests {
         let context = env.requestContext()
         await Self.expect(.serialization) { _ = try await env.pipeline.handle(target: "TrentService.Encrypt", body: Array("{".utf8), context: context) }
         await Self.expect(.unknownOperation) { _ = try await env.pipeline.handle(target: "TrentService.Nope", body: [], context: context) }
-        await Self.expect(.unsupportedOperation) { _ = try await env.pipeline.handle(target: "TrentService.Sign", body: [], context: context) }
+        await Self.expect(.unsupportedOperation) { _ = try await env.pipeline.handle(target: "TrentService.DeriveSharedSecret", body: [], context: context) }
 
         let events = env.audit.events
-        #expect(events.map(\.eventName) == ["CreateKey", "Encrypt", "DescribeKey", "Encrypt", "Nope", "Sign"])
+        #expect(events.map(\.eventName) == ["CreateKey", "Encrypt", "DescribeKey", "Encrypt", "Nope", "DeriveSharedSecret"])
         for event in events {
             #expect(event.eventSource == "kms.amazonaws.com")
             #expect(event.awsRegion == "us-east-1")

@@ -11,6 +11,7 @@ struct RootKeyTests {
         switch material {
         case .symmetric(let symmetric): symmetric.withUnsafeBytes { Array($0) }
         case .hmac(let hmac): hmac.withUnsafeBytes { Array($0) }
+        case .ecc(let ecc): ecc.withRawBytes { Array($0) }
         }
     }
 

@@ -87,13 +87,15 @@ public enum CreateKey: KMSOperation {
         let raw = request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue
         if let spec = KeySpec(rawValue: raw) { return spec }
         let known = [
-            "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+            "RSA_2048", "RSA_3072", "RSA_4096", "ECC_SECG_P256K1",
             "HMAC_224", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
         ]
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, \(known.joined(separator: ", "))]")
         }
-        throw KMSError.unsupported("KeySpec \(raw) is not supported by Trent yet; SYMMETRIC_DEFAULT, HMAC_256, HMAC_384 and HMAC_512 are.")
+        throw KMSError.unsupported(
+            "KeySpec \(raw) is not supported by Trent yet; SYMMETRIC_DEFAULT, HMAC_256, HMAC_384, HMAC_512, ECC_NIST_P256, ECC_NIST_P384 and ECC_NIST_P521 are."
+        )
     }
 
     /// The usage asked for (ENCRYPT_DECRYPT when none is), which the key spec must allow.
@@ -102,6 +104,9 @@ public enum CreateKey: KMSOperation {
         let known = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
+        }
+        if raw == "KEY_AGREEMENT", spec.isAsymmetric {
+            throw KMSError.unsupported("KeyUsage KEY_AGREEMENT is not supported by Trent yet.")
         }
         guard let usage = KeyUsage(rawValue: raw), spec.keyUsages.contains(usage) else {
             let allowed = spec.keyUsages.map(\.rawValue).sorted().joined(separator: ", ")

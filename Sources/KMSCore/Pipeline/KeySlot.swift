@@ -21,6 +21,7 @@ public final class KeySlot<Request>: Sendable {
     public enum Algorithm: Sendable {
         case encryption(@Sendable (Request) -> String?)
         case mac(@Sendable (Request) -> String)
+        case signing(@Sendable (Request) -> String)
     }
 
     public let role: KeyRole

@@ -185,6 +185,14 @@ public final class RequestPipeline: Sendable {
                         "\(key.arn) key spec is \(record.keySpec.rawValue), which does not support MAC algorithm \(algorithm)."
                     )
                 }
+            case .signing(let named)?:
+                let algorithm = named(request)
+                if !record.keySpec.signingAlgorithms.contains(algorithm) {
+                    throw KMSError(
+                        .invalidKeyUsage,
+                        "\(key.arn) key usage is \(record.keyUsage.rawValue) with key spec \(record.keySpec.rawValue), which does not support \(algorithm)."
+                    )
+                }
             case nil:
                 break
             }

@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+import KMSCrypto
+import KMSTestSupport
+import Testing
+
+@Suite("Elliptic-curve signing key material")
+struct ECCKeyMaterialTests {
+    static let specs: [KeySpec] = [.eccNistP256, .eccNistP384, .eccNistP521]
+    static let message = Data("signed in a unit test".utf8)
+
+    static func digest(_ spec: KeySpec) -> Data {
+        switch spec {
+        case .eccNistP256: Data(SHA256.hash(data: message))
+        case .eccNistP384: Data(SHA384.hash(data: message))
+        default: Data(SHA512.hash(data: message))
+        }
+    }
+
+    @Test(arguments: specs)
+    func signaturesOfMessagesAndOfTheirDigestsVerifyEitherWay(spec: KeySpec) throws {
+        guard case .ecc(let key) = KeyMaterial.generate(spec) else {
+            Issue.record("\(spec) generated no ECC material")
+            return
+        }
+        #expect(key.digestByteCount == Self.digest(spec).count)
+        let raw = try key.sign(Self.message, isDigest: false)
+        let prehashed = try key.sign(Self.digest(spec), isDigest: true)
+        for signature in [raw, prehashed] {
+            #expect(key.isValid(signature, for: Self.message, isDigest: false))
+            #expect(key.isValid(signature, for: Self.digest(spec), isDigest: true))
+            #expect(!key.isValid(signature, for: Self.message + Data([0]), isDigest: false))
+        }
+        var tampered = raw
+        tampered[tampered.count - 1] ^= 1
+        #expect(!key.isValid(tampered, for: Self.message, isDigest: false))
+        #expect(!key.isValid(Data([0x30, 0x00]), for: Self.message, isDigest: false))
+    }
+
+    @Test(arguments: specs)
+    func theRootKeyWrapsThePrivateScalarAndTheSpecIsBound(spec: KeySpec) throws {
+        let material = KeyMaterial.generate(spec)
+        guard case .ecc(let key) = material else {
+            Issue.record("\(spec) generated no ECC material")
+            return
+        }
+        let root = try RootKey(rawBytes: RootKey.generateRawBytes())
+        let id = UUID()
+        let wrapped = try root.wrap(material, keyID: id, version: 3)
+        guard case .ecc(let unwrapped) = try root.unwrap(wrapped, format: .current, spec: spec, keyID: id, version: 3) else {
+            Issue.record("unwrapped material is not ECC")
+            return
+        }
+        #expect(unwrapped.publicKeyDER == key.publicKeyDER)
+        #expect(unwrapped.isValid(try key.sign(Self.message, isDigest: false), for: Self.message, isDigest: false))
+        let scalar = key.withRawBytes { Array($0) }
+        #expect(!wrapped.contains(subsequence: scalar))
+        let otherSpec: KeySpec = spec == .eccNistP256 ? .eccNistP384 : .eccNistP256
+        #expect(throws: (any Error).self) { try root.unwrap(wrapped, format: .current, spec: otherSpec, keyID: id, version: 3) }
+    }
+}

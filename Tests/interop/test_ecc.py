@@ -1,0 +1,144 @@
+"""Elliptic-curve signing keys (ECC_NIST_P256, P384, P521): CreateKey with
+SIGN_VERIFY, GetPublicKey, Sign and Verify with RAW and DIGEST messages. Every
+signature Trent makes is verified by Python `cryptography` and by `openssl`
+with the public key GetPublicKey returns; AWS's errors; audit records without
+messages or signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import uuid
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+from conftest import assert_client_error, aws_json, b64
+
+SPECS = {
+    "ECC_NIST_P256": ("ECDSA_SHA_256", ec.SECP256R1, hashes.SHA256, hashlib.sha256, "-sha256"),
+    "ECC_NIST_P384": ("ECDSA_SHA_384", ec.SECP384R1, hashes.SHA384, hashlib.sha384, "-sha384"),
+    "ECC_NIST_P521": ("ECDSA_SHA_512", ec.SECP521R1, hashes.SHA512, hashlib.sha512, "-sha512"),
+}
+
+
+def signing_key(kms, spec: str) -> str:
+    return kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+
+
+@pytest.mark.parametrize("spec", sorted(SPECS))
+def test_signatures_verify_with_an_independent_implementation(kms, spec):
+    algorithm, curve, hash_type, hashlib_hash, _ = SPECS[spec]
+    key_id = signing_key(kms, spec)
+    metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert metadata["KeySpec"] == spec and metadata["KeyUsage"] == "SIGN_VERIFY"
+    assert metadata["SigningAlgorithms"] == [algorithm] and "EncryptionAlgorithms" not in metadata
+
+    published = kms.get_public_key(KeyId=key_id)
+    assert published["KeySpec"] == spec and published["KeyUsage"] == "SIGN_VERIFY" and published["SigningAlgorithms"] == [algorithm]
+    public_key = serialization.load_der_public_key(published["PublicKey"])
+    assert isinstance(public_key.curve, curve)
+
+    message = f"signed message {uuid.uuid4()}".encode()
+    raw = kms.sign(KeyId=key_id, Message=message, SigningAlgorithm=algorithm)
+    assert raw["SigningAlgorithm"] == algorithm and raw["KeyId"] == metadata["Arn"]
+    public_key.verify(raw["Signature"], message, ec.ECDSA(hash_type()))
+
+    digest = hashlib_hash(message).digest()
+    prehashed = kms.sign(KeyId=key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm=algorithm)
+    public_key.verify(prehashed["Signature"], digest, ec.ECDSA(utils.Prehashed(hash_type())))
+    # A signature of the digest is a signature of the message, whichever way it is checked.
+    public_key.verify(prehashed["Signature"], message, ec.ECDSA(hash_type()))
+
+    for signature in (raw["Signature"], prehashed["Signature"]):
+        assert kms.verify(KeyId=key_id, Message=message, Signature=signature, SigningAlgorithm=algorithm)["SignatureValid"] is True
+        assert kms.verify(
+            KeyId=key_id, Message=digest, MessageType="DIGEST", Signature=signature, SigningAlgorithm=algorithm
+        )["SignatureValid"] is True
+    with pytest.raises(InvalidSignature):
+        public_key.verify(raw["Signature"], message + b"!", ec.ECDSA(hash_type()))
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=message + b"!", Signature=raw["Signature"], SigningAlgorithm=algorithm),
+        "KMSInvalidSignatureException",
+    )
+    # A valid signature by another key of the same curve does not verify.
+    stranger = ec.generate_private_key(curve()).sign(message, ec.ECDSA(hash_type()))
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=message, Signature=stranger, SigningAlgorithm=algorithm), "KMSInvalidSignatureException"
+    )
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=message, Signature=b"\x30\x00", SigningAlgorithm=algorithm), "KMSInvalidSignatureException"
+    )
+
+
+def test_openssl_verifies_a_signature(kms, tmp_path):
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("openssl not found", pytrace=False)
+    key_id = signing_key(kms, "ECC_NIST_P384")
+    pem = serialization.load_der_public_key(kms.get_public_key(KeyId=key_id)["PublicKey"]).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (tmp_path / "public.pem").write_bytes(pem)
+    (tmp_path / "message").write_bytes(b"checked by openssl")
+    signature = kms.sign(KeyId=key_id, Message=b"checked by openssl", SigningAlgorithm="ECDSA_SHA_384")["Signature"]
+    (tmp_path / "signature").write_bytes(signature)
+    cp = subprocess.run(
+        [openssl, "dgst", "-sha384", "-verify", str(tmp_path / "public.pem"), "-signature", str(tmp_path / "signature"), str(tmp_path / "message")],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert cp.returncode == 0 and "Verified OK" in cp.stdout, cp
+
+
+def test_aws_cli_sign_and_verify(kms, aws_cli_env, tmp_path):
+    key_id = signing_key(kms, "ECC_NIST_P256")
+    message = tmp_path / "message"
+    message.write_bytes(b"signed through the CLI")
+    signed = aws_json(aws_cli_env, "kms", "sign", "--key-id", key_id, "--message", f"fileb://{message}", "--signing-algorithm", "ECDSA_SHA_256")
+    signature = tmp_path / "signature"
+    import base64
+
+    signature.write_bytes(base64.b64decode(signed["Signature"]))
+    verified = aws_json(
+        aws_cli_env, "kms", "verify", "--key-id", key_id, "--message", f"fileb://{message}",
+        "--signature", f"fileb://{signature}", "--signing-algorithm", "ECDSA_SHA_256",
+    )
+    assert verified["SignatureValid"] is True
+
+
+def test_the_errors_aws_gives(kms, key_id):
+    p256 = signing_key(kms, "ECC_NIST_P256")
+    assert_client_error(lambda: kms.sign(KeyId=p256, Message=b"m", SigningAlgorithm="ECDSA_SHA_384"), "InvalidKeyUsageException")
+    assert_client_error(lambda: kms.sign(KeyId=p256, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256"), "InvalidKeyUsageException")
+    assert_client_error(lambda: kms.sign(KeyId=p256, Message=b"m", SigningAlgorithm="ECDSA_SHA_1"), "ValidationException")
+    assert_client_error(
+        lambda: kms.sign(KeyId=p256, Message=b"short", MessageType="DIGEST", SigningAlgorithm="ECDSA_SHA_256"), "ValidationException"
+    )
+    assert_client_error(lambda: kms.encrypt(KeyId=p256, Plaintext=b"p"), "InvalidKeyUsageException")
+    assert_client_error(lambda: kms.sign(KeyId=key_id, Message=b"m", SigningAlgorithm="ECDSA_SHA_256"), "InvalidKeyUsageException")
+    assert_client_error(lambda: kms.get_public_key(KeyId=key_id), "UnsupportedOperationException")
+    assert_client_error(lambda: kms.enable_key_rotation(KeyId=p256), "UnsupportedOperationException")
+    assert_client_error(lambda: kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="ENCRYPT_DECRYPT"), "ValidationException")
+    assert_client_error(lambda: kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT"), "UnsupportedOperationException")
+    kms.disable_key(KeyId=p256)
+    assert_client_error(lambda: kms.get_public_key(KeyId=p256), "DisabledException")
+    assert_client_error(lambda: kms.sign(KeyId=p256, Message=b"m", SigningAlgorithm="ECDSA_SHA_256"), "DisabledException")
+
+
+def test_audit_records_hold_neither_message_nor_signature(server):
+    kms = server.client()
+    key_id = signing_key(kms, "ECC_NIST_P256")
+    message = f"audited message {uuid.uuid4()}".encode()
+    signed = kms.sign(KeyId=key_id, Message=message, SigningAlgorithm="ECDSA_SHA_256")
+    kms.verify(KeyId=key_id, Message=message, Signature=signed["Signature"], SigningAlgorithm="ECDSA_SHA_256")
+    exported = server.admin("audit", "export").stdout
+    record = [r for r in json.loads(exported)["Records"] if r["requestID"] == signed["ResponseMetadata"]["RequestId"]][0]
+    assert record["eventName"] == "Sign"
+    assert record["requestParameters"] == {"keyId": key_id, "messageType": "RAW", "signingAlgorithm": "ECDSA_SHA_256"}
+    for secret in (message, signed["Signature"]):
+        for form in (secret, b64(secret).encode(), secret.hex().encode()):
+            assert form not in exported.encode(), "the audit trail holds a message or signature"
