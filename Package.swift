@@ -37,7 +37,11 @@ let package = Package(
     ],
     targets: [
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
-        .target(name: "KMSCrypto", dependencies: [crypto], swiftSettings: swiftSettings),
+        .target(
+            name: "KMSCrypto",
+            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // AWS JSON 1.1 wire shapes, shared by server and CLI.
         .target(name: "KMSProtocol", swiftSettings: swiftSettings),
         // Pure: the IAM policy language (parse, validate, evaluate). Key, identity and trust policies all go through it.

@@ -6,7 +6,7 @@ extension KeySpec {
     public var encryptionAlgorithms: [String] {
         switch self {
         case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
-        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521: []
+        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: []
         }
     }
 
@@ -16,7 +16,7 @@ extension KeySpec {
         case .hmac256: ["HMAC_SHA_256"]
         case .hmac384: ["HMAC_SHA_384"]
         case .hmac512: ["HMAC_SHA_512"]
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521: []
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: []
         }
     }
 
@@ -26,6 +26,7 @@ extension KeySpec {
         case .eccNistP256: ["ECDSA_SHA_256"]
         case .eccNistP384: ["ECDSA_SHA_384"]
         case .eccNistP521: ["ECDSA_SHA_512"]
+        case .rsa2048, .rsa3072, .rsa4096: Self.rsaSigningAlgorithms
         case .symmetricDefault, .hmac256, .hmac384, .hmac512: []
         }
     }
@@ -35,9 +36,16 @@ extension KeySpec {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
-        case .eccNistP256, .eccNistP384, .eccNistP521: [.signVerify]
+        case .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: [.signVerify]
         }
     }
+
+    private static let rsaSigningAlgorithms = [
+        "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
+        "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
+    ]
+
+    public var isRSA: Bool { self == .rsa2048 || self == .rsa3072 || self == .rsa4096 }
 
     /// Whether the key has a public half (GetPublicKey).
     public var isAsymmetric: Bool { !signingAlgorithms.isEmpty }

@@ -25,10 +25,12 @@ public protocol KeyStore: Sendable {
     func generateMac(_ message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data
     /// Whether `mac` is the HMAC of `message` under an HMAC key version, compared in constant time.
     func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Bool
-    /// A DER signature of `message` (or of the digest `message`) under an asymmetric signing key version.
-    func sign(_ message: Data, isDigest: Bool, under version: StoredKeyVersion) async throws(KMSError) -> Data
-    /// Whether `signature` is the version's signature of `message` (or of the digest `message`).
-    func verify(_ signature: Data, for message: Data, isDigest: Bool, under version: StoredKeyVersion) async throws(KMSError) -> Bool
+    /// A signature of `message` (or of the digest `message`) with `algorithm` (an AWS signing algorithm the key's spec supports).
+    func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data
+    /// Whether `signature` is the version's signature of `message` (or of the digest `message`) with `algorithm`.
+    func verify(
+        _ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion
+    ) async throws(KMSError) -> Bool
     /// The DER SubjectPublicKeyInfo of an asymmetric key version.
     func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data
 

@@ -21,13 +21,13 @@ extension ServiceEnvironment {
     }
 
     /// A DER signature of `message` (or of the digest `message`) under the key's current version.
-    func sign(_ message: Data, isDigest: Bool, under key: ResolvedKey) async throws(KMSError) -> Data {
-        try await keyStore.sign(message, isDigest: isDigest, under: try await currentVersion(of: key))
+    func sign(_ message: Data, isDigest: Bool, algorithm: String, under key: ResolvedKey) async throws(KMSError) -> Data {
+        try await keyStore.sign(message, isDigest: isDigest, algorithm: algorithm, under: try await currentVersion(of: key))
     }
 
     /// Whether `signature` is the key's signature of `message`.
-    func verify(_ signature: Data, for message: Data, isDigest: Bool, under key: ResolvedKey) async throws(KMSError) -> Bool {
-        try await keyStore.verify(signature, for: message, isDigest: isDigest, under: try await currentVersion(of: key))
+    func verify(_ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under key: ResolvedKey) async throws(KMSError) -> Bool {
+        try await keyStore.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: try await currentVersion(of: key))
     }
 
     /// The DER public key of the key's current version.

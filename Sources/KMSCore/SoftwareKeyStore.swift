@@ -24,7 +24,7 @@ public final class SoftwareKeyStore: KeyStore {
 
     public func createKeyVersion(of keyID: KeyID, version: UInt32, spec: KeySpec, now: Date) throws(KMSError) -> StoredKeyVersion {
         do {
-            let wrapped = try rootKey.wrap(KeyMaterial.generate(spec), keyID: keyID.uuid, version: version)
+            let wrapped = try rootKey.wrap(try KeyMaterial.generate(spec), keyID: keyID.uuid, version: version)
             return StoredKeyVersion(
                 keyID: keyID, version: version, keySpec: spec, wrappingFormat: .current, material: wrapped, createdAt: now
             )
@@ -64,23 +64,56 @@ public final class SoftwareKeyStore: KeyStore {
         return material.isValid(mac, for: message)
     }
 
-    public func sign(_ message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Data {
-        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+    public func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
         do {
-            return try material.sign(message, isDigest: isDigest)
+            switch try material(of: version) {
+            case .ecc(let material):
+                return try material.sign(message, isDigest: isDigest)
+            case .rsa(let material):
+                guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
+                return try material.sign(message, hash: hash, scheme: scheme)
+            case .symmetric, .hmac:
+                throw Self.wrongSpec(version)
+            }
+        } catch let error as KMSError {
+            throw error
         } catch {
             throw KMSError.internalFailure(error)
         }
     }
 
-    public func verify(_ signature: Data, for message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Bool {
-        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
-        return material.isValid(signature, for: message, isDigest: isDigest)
+    public func verify(
+        _ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion
+    ) throws(KMSError) -> Bool {
+        switch try material(of: version) {
+        case .ecc(let material):
+            return material.isValid(signature, for: message, isDigest: isDigest)
+        case .rsa(let material):
+            guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
+            return material.isValid(signature, for: message, hash: hash, scheme: scheme)
+        case .symmetric, .hmac:
+            throw Self.wrongSpec(version)
+        }
     }
 
     public func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data {
-        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
-        return material.publicKeyDER
+        switch try material(of: version) {
+        case .ecc(let material): return material.publicKeyDER
+        case .rsa(let material): return material.publicKeyDER
+        case .symmetric, .hmac: throw Self.wrongSpec(version)
+        }
+    }
+
+    /// The hash and padding of an RSA signing algorithm's AWS name.
+    private static func rsa(_ algorithm: String) -> (RSAKeyMaterial.Hash, RSAKeyMaterial.Scheme)? {
+        let scheme: RSAKeyMaterial.Scheme
+        if algorithm.hasPrefix("RSASSA_PSS_") { scheme = .pss } else if algorithm.hasPrefix("RSASSA_PKCS1_V1_5_") { scheme = .pkcs1v15 } else { return nil }
+        switch algorithm.suffix(7) {
+        case "SHA_256": return (.sha256, scheme)
+        case "SHA_384": return (.sha384, scheme)
+        case "SHA_512": return (.sha512, scheme)
+        default: return nil
+        }
     }
 
     /// The pipeline checks key usage first, so material of the wrong kind here is a bug, not a client error.

@@ -1,4 +1,5 @@
 import Crypto
+import CryptoExtras
 public import Foundation
 
 /// The secret material of one key version, typed by its key spec, so that
@@ -10,21 +11,24 @@ public enum KeyMaterial: Sendable {
     case symmetric(SymmetricKeyMaterial)
     case hmac(HMACKeyMaterial)
     case ecc(ECCKeyMaterial)
+    case rsa(RSAKeyMaterial)
 
     public var spec: KeySpec {
         switch self {
         case .symmetric: .symmetricDefault
         case .hmac(let material): material.spec
         case .ecc(let material): material.spec
+        case .rsa(let material): material.spec
         }
     }
 
     /// Fresh material for a key spec from the system CSPRNG.
-    public static func generate(_ spec: KeySpec) -> KeyMaterial {
+    public static func generate(_ spec: KeySpec) throws(KMSCryptoError) -> KeyMaterial {
         switch spec {
         case .symmetricDefault: .symmetric(.generate())
         case .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
         case .eccNistP256, .eccNistP384, .eccNistP521: .ecc(ECCKeyMaterial.generate(spec)!)
+        case .rsa2048, .rsa3072, .rsa4096: .rsa(try RSAKeyMaterial.generate(spec))
         }
     }
 
@@ -34,6 +38,7 @@ public enum KeyMaterial: Sendable {
         case .symmetric(let material): try material.withUnsafeBytes(body)
         case .hmac(let material): try material.withUnsafeBytes(body)
         case .ecc(let material): try material.withRawBytes(body)
+        case .rsa(let material): try material.withDERBytes(body)
         }
     }
 
@@ -43,6 +48,7 @@ public enum KeyMaterial: Sendable {
         case .symmetricDefault: self = .symmetric(try SymmetricKeyMaterial(unsafeRawBytes: encoded))
         case .hmac256, .hmac384, .hmac512: self = .hmac(try HMACKeyMaterial(spec: spec, unsafeRawBytes: encoded))
         case .eccNistP256, .eccNistP384, .eccNistP521: self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
+        case .rsa2048, .rsa3072, .rsa4096: self = .rsa(try RSAKeyMaterial(spec: spec, derRepresentation: encoded))
         }
     }
 }
@@ -112,7 +118,7 @@ public struct HMACKeyMaterial: Sendable {
         case .hmac256: 32
         case .hmac384: 48
         case .hmac512: 64
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521: nil
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: nil
         }
     }
 
@@ -296,4 +302,100 @@ struct SuppliedDigest<Length: DigestLength>: Digest {
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try bytes.withUnsafeBytes(body) }
     func makeIterator() -> IndexingIterator<[UInt8]> { bytes.makeIterator() }
     var description: String { "SuppliedDigest(\(bytes.count) bytes)" }
+}
+
+/// The private key of an RSA signing key version (2048, 3072 or 4096 bits):
+/// RSASSA-PSS (salt as long as the hash) and RSASSA-PKCS1-v1_5, with SHA-256,
+/// SHA-384 or SHA-512.
+public struct RSAKeyMaterial: Sendable {
+    let key: _RSA.Signing.PrivateKey
+
+    public var spec: KeySpec {
+        switch key.keySizeInBits {
+        case 2048: .rsa2048
+        case 3072: .rsa3072
+        default: .rsa4096
+        }
+    }
+
+    static func bitCount(of spec: KeySpec) -> Int? {
+        switch spec {
+        case .rsa2048: 2048
+        case .rsa3072: 3072
+        case .rsa4096: 4096
+        default: nil
+        }
+    }
+
+    static func generate(_ spec: KeySpec) throws(KMSCryptoError) -> RSAKeyMaterial {
+        guard let bits = bitCount(of: spec) else { throw .invalidKeyMaterial }
+        do {
+            return RSAKeyMaterial(key: try _RSA.Signing.PrivateKey(keySize: .init(bitCount: bits)))
+        } catch {
+            throw .primitiveFailure
+        }
+    }
+
+    init(key: _RSA.Signing.PrivateKey) {
+        self.key = key
+    }
+
+    /// Only for tests and key import paths that already hold the DER private key.
+    public init(spec: KeySpec, derRepresentation bytes: [UInt8]) throws(KMSCryptoError) {
+        guard let bits = Self.bitCount(of: spec), let key = try? _RSA.Signing.PrivateKey(derRepresentation: bytes), key.keySizeInBits == bits else {
+            throw .invalidKeyMaterial
+        }
+        self.init(key: key)
+    }
+
+    /// The DER private key, which the root key wraps; for tests that prove it never reaches storage.
+    public func withDERBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try key.derRepresentation.withUnsafeBytes(body)
+    }
+
+    /// The public key as DER SubjectPublicKeyInfo, as GetPublicKey returns it.
+    public var publicKeyDER: Data { key.publicKey.derRepresentation }
+
+    /// The hashes and paddings AWS names as signing algorithms.
+    public enum Scheme: Sendable {
+        case pss, pkcs1v15
+
+        var padding: _RSA.Signing.Padding {
+            switch self {
+            case .pss: .PSS
+            case .pkcs1v15: .insecurePKCS1v1_5
+            }
+        }
+    }
+
+    public enum Hash: Sendable { case sha256, sha384, sha512 }
+
+    /// The signature of `message`, hashed with `hash`.
+    public func sign(_ message: Data, hash: Hash, scheme: Scheme) throws(KMSCryptoError) -> Data {
+        do {
+            switch hash {
+            case .sha256: return try key.signature(for: SHA256.hash(data: message), padding: scheme.padding).rawRepresentation
+            case .sha384: return try key.signature(for: SHA384.hash(data: message), padding: scheme.padding).rawRepresentation
+            case .sha512: return try key.signature(for: SHA512.hash(data: message), padding: scheme.padding).rawRepresentation
+            }
+        } catch {
+            throw .primitiveFailure
+        }
+    }
+
+    /// Whether `signature` is this key's signature of `message` under `hash` and `scheme`.
+    public func isValid(_ signature: Data, for message: Data, hash: Hash, scheme: Scheme) -> Bool {
+        let parsed = _RSA.Signing.RSASignature(rawRepresentation: signature)
+        let publicKey = key.publicKey
+        switch hash {
+        case .sha256: return publicKey.isValidSignature(parsed, for: SHA256.hash(data: message), padding: scheme.padding)
+        case .sha384: return publicKey.isValidSignature(parsed, for: SHA384.hash(data: message), padding: scheme.padding)
+        case .sha512: return publicKey.isValidSignature(parsed, for: SHA512.hash(data: message), padding: scheme.padding)
+        }
+    }
+}
+
+extension RSAKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "KeyMaterial(\(spec.rawValue), redacted)" }
+    public var debugDescription: String { description }
 }

@@ -12,4 +12,7 @@ public enum KeySpec: String, Sendable, Hashable, CaseIterable {
     case eccNistP256 = "ECC_NIST_P256"
     case eccNistP384 = "ECC_NIST_P384"
     case eccNistP521 = "ECC_NIST_P521"
+    case rsa2048 = "RSA_2048"
+    case rsa3072 = "RSA_3072"
+    case rsa4096 = "RSA_4096"
 }

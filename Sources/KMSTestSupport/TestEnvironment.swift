@@ -90,6 +90,7 @@ public final class TestEnvironment: Sendable {
         case .symmetric(let symmetric): return symmetric.withUnsafeBytes { Array($0) }
         case .hmac(let hmac): return hmac.withUnsafeBytes { Array($0) }
         case .ecc(let ecc): return ecc.withRawBytes { Array($0) }
+        case .rsa(let rsa): return rsa.withDERBytes { Array($0) }
         }
     }
 }

@@ -52,13 +52,15 @@ struct PipelineTests {
             count.withLock { $0 += 1 }
             return try base.verifyMac(mac, for: message, under: version)
         }
-        func sign(_ message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.sign(message, isDigest: isDigest, under: version)
+            return try base.sign(message, isDigest: isDigest, algorithm: algorithm, under: version)
         }
-        func verify(_ signature: Data, for message: Data, isDigest: Bool, under version: StoredKeyVersion) throws(KMSError) -> Bool {
+        func verify(
+            _ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion
+        ) throws(KMSError) -> Bool {
             count.withLock { $0 += 1 }
-            return try base.verify(signature, for: message, isDigest: isDigest, under: version)
+            return try base.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: version)
         }
         func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data { try base.publicKey(of: version) }
         func forget(_ keyID: KeyID) { base.forget(keyID) }

@@ -30,7 +30,7 @@ struct HMACKeyMaterialTests {
 
     @Test(arguments: vectors)
     func generatedMaterialHasTheSpecsLengthAndSurvivesTheRootKey(spec: KeySpec, length: Int, expected: String) throws {
-        let material = KeyMaterial.generate(spec)
+        let material = try KeyMaterial.generate(spec)
         guard case .hmac(let hmac) = material else {
             Issue.record("\(spec) generated \(material)")
             return

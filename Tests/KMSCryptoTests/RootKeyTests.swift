@@ -12,6 +12,7 @@ struct RootKeyTests {
         case .symmetric(let symmetric): symmetric.withUnsafeBytes { Array($0) }
         case .hmac(let hmac): hmac.withUnsafeBytes { Array($0) }
         case .ecc(let ecc): ecc.withRawBytes { Array($0) }
+        case .rsa(let rsa): rsa.withDERBytes { Array($0) }
         }
     }
 
@@ -20,7 +21,7 @@ struct RootKeyTests {
     }
 
     @Test func wrapsAndUnwrapsKeyVersions() throws {
-        let material = KeyMaterial.generate(.symmetricDefault)
+        let material = try KeyMaterial.generate(.symmetricDefault)
         let id = UUID()
         let wrapped = try rootKey.wrap(material, keyID: id, version: 1)
         let unwrapped = try unwrap(wrapped, keyID: id, version: 1)

@@ -87,14 +87,14 @@ public enum CreateKey: KMSOperation {
         let raw = request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue
         if let spec = KeySpec(rawValue: raw) { return spec }
         let known = [
-            "RSA_2048", "RSA_3072", "RSA_4096", "ECC_SECG_P256K1",
+            "ECC_SECG_P256K1",
             "HMAC_224", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
         ]
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, \(known.joined(separator: ", "))]")
         }
         throw KMSError.unsupported(
-            "KeySpec \(raw) is not supported by Trent yet; SYMMETRIC_DEFAULT, HMAC_256, HMAC_384, HMAC_512, ECC_NIST_P256, ECC_NIST_P384 and ECC_NIST_P521 are."
+            "KeySpec \(raw) is not supported by Trent yet; SYMMETRIC_DEFAULT, HMAC_256, HMAC_384, HMAC_512, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, RSA_2048, RSA_3072 and RSA_4096 are."
         )
     }
 
@@ -105,8 +105,11 @@ public enum CreateKey: KMSOperation {
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
         }
-        if raw == "KEY_AGREEMENT", spec.isAsymmetric {
+        if raw == "KEY_AGREEMENT", [.eccNistP256, .eccNistP384, .eccNistP521].contains(spec) {
             throw KMSError.unsupported("KeyUsage KEY_AGREEMENT is not supported by Trent yet.")
+        }
+        if raw == "ENCRYPT_DECRYPT", spec.isRSA {
+            throw KMSError.unsupported("RSA keys with KeyUsage ENCRYPT_DECRYPT are not supported by Trent yet; SIGN_VERIFY is.")
         }
         guard let usage = KeyUsage(rawValue: raw), spec.keyUsages.contains(usage) else {
             let allowed = spec.keyUsages.map(\.rawValue).sorted().joined(separator: ", ")

@@ -32,7 +32,8 @@ public enum Sign: KMSOperation {
 
     public static func perform(_ request: SignRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<SignResponse> {
         let key = keys[.key]
-        let signature = try await context.environment.sign(request.Message, isDigest: request.MessageType == "DIGEST", under: key)
+        let isDigest = try SigningMessage.isDigest(request.MessageType, key: key)
+        let signature = try await context.environment.sign(request.Message, isDigest: isDigest, algorithm: request.SigningAlgorithm, under: key)
         return Outcome(SignResponse(KeyId: key.arn, Signature: signature, SigningAlgorithm: request.SigningAlgorithm))
     }
 }
@@ -44,7 +45,21 @@ enum SigningMessage {
         "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256",
         "ED25519_SHA_512", "ED25519_PH_SHA_512",
     ]
-    static let digestByteCounts = ["ECDSA_SHA_256": 32, "ECDSA_SHA_384": 48, "ECDSA_SHA_512": 64]
+    static let digestByteCounts = [
+        "ECDSA_SHA_256": 32, "ECDSA_SHA_384": 48, "ECDSA_SHA_512": 64,
+        "RSASSA_PSS_SHA_256": 32, "RSASSA_PSS_SHA_384": 48, "RSASSA_PSS_SHA_512": 64,
+        "RSASSA_PKCS1_V1_5_SHA_256": 32, "RSASSA_PKCS1_V1_5_SHA_384": 48, "RSASSA_PKCS1_V1_5_SHA_512": 64,
+    ]
+
+    /// Whether the message is a digest; RSA keys sign only whole messages here.
+    static func isDigest(_ messageType: String?, key: ResolvedKey) throws(KMSError) -> Bool {
+        guard messageType == "DIGEST" else { return false }
+        if key.record.keySpec.isRSA { throw digestUnsupported }
+        return true
+    }
+
+    // swift-crypto signs an RSA digest only of its own hash types, which cannot be made from bytes.
+    private static let digestUnsupported = KMSError.unsupported("MessageType DIGEST with RSA keys is not supported by Trent yet; send the message (RAW).")
 
     static func validate(_ messageType: String?, algorithm: String, message: Data) throws(KMSError) {
         guard algorithms.contains(algorithm) else {

@@ -33,7 +33,8 @@ public enum Verify: KMSOperation {
     public static func perform(_ request: VerifyRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<VerifyResponse> {
         let key = keys[.key]
         let valid = try await context.environment.verify(
-            request.Signature, for: request.Message, isDigest: request.MessageType == "DIGEST", under: key
+            request.Signature, for: request.Message, isDigest: try SigningMessage.isDigest(request.MessageType, key: key),
+            algorithm: request.SigningAlgorithm, under: key
         )
         // As AWS: a signature that does not verify is an error, not SignatureValid false.
         guard valid else { throw KMSError(.invalidKMSSignature, "The signature is not valid for this message, key and algorithm.") }
