@@ -6,7 +6,7 @@ extension KeySpec {
     public var encryptionAlgorithms: [String] {
         switch self {
         case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
-        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: []
+        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: []
         }
     }
 
@@ -16,7 +16,7 @@ extension KeySpec {
         case .hmac256: ["HMAC_SHA_256"]
         case .hmac384: ["HMAC_SHA_384"]
         case .hmac512: ["HMAC_SHA_512"]
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: []
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: []
         }
     }
 
@@ -27,6 +27,8 @@ extension KeySpec {
         case .eccNistP384: ["ECDSA_SHA_384"]
         case .eccNistP521: ["ECDSA_SHA_512"]
         case .rsa2048, .rsa3072, .rsa4096: Self.rsaSigningAlgorithms
+        // Pure EdDSA only: ED25519_PH_SHA_512 (Ed25519ph) is not in swift-crypto.
+        case .eccNistEdwards25519: ["ED25519_SHA_512"]
         case .symmetricDefault, .hmac256, .hmac384, .hmac512: []
         }
     }
@@ -36,7 +38,7 @@ extension KeySpec {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
-        case .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: [.signVerify]
+        case .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: [.signVerify]
         }
     }
 

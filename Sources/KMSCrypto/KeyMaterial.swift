@@ -27,7 +27,7 @@ public enum KeyMaterial: Sendable {
         switch spec {
         case .symmetricDefault: .symmetric(.generate())
         case .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
-        case .eccNistP256, .eccNistP384, .eccNistP521: .ecc(ECCKeyMaterial.generate(spec)!)
+        case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: .ecc(ECCKeyMaterial.generate(spec)!)
         case .rsa2048, .rsa3072, .rsa4096: .rsa(try RSAKeyMaterial.generate(spec))
         }
     }
@@ -47,7 +47,8 @@ public enum KeyMaterial: Sendable {
         switch spec {
         case .symmetricDefault: self = .symmetric(try SymmetricKeyMaterial(unsafeRawBytes: encoded))
         case .hmac256, .hmac384, .hmac512: self = .hmac(try HMACKeyMaterial(spec: spec, unsafeRawBytes: encoded))
-        case .eccNistP256, .eccNistP384, .eccNistP521: self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
+        case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519:
+            self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
         case .rsa2048, .rsa3072, .rsa4096: self = .rsa(try RSAKeyMaterial(spec: spec, derRepresentation: encoded))
         }
     }
@@ -118,7 +119,7 @@ public struct HMACKeyMaterial: Sendable {
         case .hmac256: 32
         case .hmac384: 48
         case .hmac512: 64
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096: nil
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: nil
         }
     }
 
@@ -167,13 +168,15 @@ extension HMACKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible
     public var debugDescription: String { description }
 }
 
-/// The private key of an elliptic-curve signing key version (NIST P-256,
-/// P-384, P-521), ECDSA with the hash AWS pairs with each curve.
+/// The private key of an elliptic-curve signing key version: NIST P-256,
+/// P-384, P-521 (ECDSA with the hash AWS pairs with each curve) or Ed25519
+/// (pure EdDSA).
 public struct ECCKeyMaterial: Sendable {
     enum Curve: Sendable {
         case p256(P256.Signing.PrivateKey)
         case p384(P384.Signing.PrivateKey)
         case p521(P521.Signing.PrivateKey)
+        case ed25519(Curve25519.Signing.PrivateKey)
     }
 
     let curve: Curve
@@ -183,6 +186,7 @@ public struct ECCKeyMaterial: Sendable {
         case .p256: .eccNistP256
         case .p384: .eccNistP384
         case .p521: .eccNistP521
+        case .ed25519: .eccNistEdwards25519
         }
     }
 
@@ -191,15 +195,19 @@ public struct ECCKeyMaterial: Sendable {
         switch curve {
         case .p256: 32
         case .p384: 48
-        case .p521: 64
+        case .p521, .ed25519: 64
         }
     }
+
+    /// DER SubjectPublicKeyInfo of an Ed25519 key: RFC 8410's fixed header, then the 32-byte key.
+    private static let ed25519PublicKeyHeader: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00]
 
     static func generate(_ spec: KeySpec) -> ECCKeyMaterial? {
         switch spec {
         case .eccNistP256: ECCKeyMaterial(curve: .p256(P256.Signing.PrivateKey()))
         case .eccNistP384: ECCKeyMaterial(curve: .p384(P384.Signing.PrivateKey()))
         case .eccNistP521: ECCKeyMaterial(curve: .p521(P521.Signing.PrivateKey()))
+        case .eccNistEdwards25519: ECCKeyMaterial(curve: .ed25519(Curve25519.Signing.PrivateKey()))
         default: nil
         }
     }
@@ -215,6 +223,7 @@ public struct ECCKeyMaterial: Sendable {
             case .eccNistP256: curve = .p256(try P256.Signing.PrivateKey(rawRepresentation: bytes))
             case .eccNistP384: curve = .p384(try P384.Signing.PrivateKey(rawRepresentation: bytes))
             case .eccNistP521: curve = .p521(try P521.Signing.PrivateKey(rawRepresentation: bytes))
+            case .eccNistEdwards25519: curve = .ed25519(try Curve25519.Signing.PrivateKey(rawRepresentation: bytes))
             default: throw KMSCryptoError.invalidKeyMaterial
             }
         } catch {
@@ -228,6 +237,7 @@ public struct ECCKeyMaterial: Sendable {
         case .p256(let key): key.rawRepresentation
         case .p384(let key): key.rawRepresentation
         case .p521(let key): key.rawRepresentation
+        case .ed25519(let key): key.rawRepresentation
         }
         return try raw.withUnsafeBytes(body)
     }
@@ -238,11 +248,13 @@ public struct ECCKeyMaterial: Sendable {
         case .p256(let key): key.publicKey.derRepresentation
         case .p384(let key): key.publicKey.derRepresentation
         case .p521(let key): key.publicKey.derRepresentation
+        case .ed25519(let key): Data(Self.ed25519PublicKeyHeader) + key.publicKey.rawRepresentation
         }
     }
 
     /// A DER-encoded ECDSA signature of `message`, hashed with the curve's hash,
-    /// or, when `isDigest`, of `message` taken as that hash already.
+    /// or, when `isDigest`, of `message` taken as that hash already; for
+    /// Ed25519 the 64-byte EdDSA signature of the whole message.
     public func sign(_ message: Data, isDigest: Bool) throws(KMSCryptoError) -> Data {
         do {
             switch curve {
@@ -252,6 +264,10 @@ public struct ECCKeyMaterial: Sendable {
                 return try (isDigest ? key.signature(for: SuppliedDigest<Bytes48>(message)) : key.signature(for: message)).derRepresentation
             case .p521(let key):
                 return try (isDigest ? key.signature(for: SuppliedDigest<Bytes64>(message)) : key.signature(for: message)).derRepresentation
+            case .ed25519(let key):
+                // Ed25519ph is not in swift-crypto; the operation refuses DIGEST before this.
+                guard !isDigest else { throw KMSCryptoError.primitiveFailure }
+                return try key.signature(for: message)
             }
         } catch {
             throw .primitiveFailure
@@ -276,6 +292,8 @@ public struct ECCKeyMaterial: Sendable {
             return isDigest
                 ? key.publicKey.isValidSignature(parsed, for: SuppliedDigest<Bytes64>(message))
                 : key.publicKey.isValidSignature(parsed, for: message)
+        case .ed25519(let key):
+            return !isDigest && key.publicKey.isValidSignature(signature, for: message)
         }
     }
 }

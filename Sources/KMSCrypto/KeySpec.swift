@@ -15,4 +15,5 @@ public enum KeySpec: String, Sendable, Hashable, CaseIterable {
     case rsa2048 = "RSA_2048"
     case rsa3072 = "RSA_3072"
     case rsa4096 = "RSA_4096"
+    case eccNistEdwards25519 = "ECC_NIST_EDWARDS25519"
 }

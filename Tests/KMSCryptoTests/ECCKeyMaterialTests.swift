@@ -37,7 +37,7 @@ struct ECCKeyMaterialTests {
         #expect(!key.isValid(Data([0x30, 0x00]), for: Self.message, isDigest: false))
     }
 
-    @Test(arguments: specs)
+    @Test(arguments: specs + [.eccNistEdwards25519])
     func theRootKeyWrapsThePrivateScalarAndTheSpecIsBound(spec: KeySpec) throws {
         let material = try KeyMaterial.generate(spec)
         guard case .ecc(let key) = material else {
@@ -57,5 +57,22 @@ struct ECCKeyMaterialTests {
         #expect(!wrapped.contains(subsequence: scalar))
         let otherSpec: KeySpec = spec == .eccNistP256 ? .eccNistP384 : .eccNistP256
         #expect(throws: (any Error).self) { try root.unwrap(wrapped, format: .current, spec: otherSpec, keyID: id, version: 3) }
+    }
+}
+
+extension ECCKeyMaterialTests {
+    @Test func ed25519SignsWholeMessagesOnly() throws {
+        guard case .ecc(let key) = try KeyMaterial.generate(.eccNistEdwards25519) else {
+            Issue.record("no Ed25519 material")
+            return
+        }
+        let signature = try key.sign(Self.message, isDigest: false)
+        #expect(signature.count == 64)
+        #expect(key.isValid(signature, for: Self.message, isDigest: false))
+        #expect(!key.isValid(signature, for: Self.message + Data([0]), isDigest: false))
+        #expect(!key.isValid(signature, for: Self.message, isDigest: true))
+        #expect(throws: KMSCryptoError.primitiveFailure) { try key.sign(Data(count: 64), isDigest: true) }
+        // RFC 8410's SubjectPublicKeyInfo: a 12-byte header, then the key.
+        #expect(key.publicKeyDER.count == 44 && key.publicKeyDER.prefix(4) == Data([0x30, 0x2A, 0x30, 0x05]))
     }
 }

@@ -142,3 +142,43 @@ def test_audit_records_hold_neither_message_nor_signature(server):
     for secret in (message, signed["Signature"]):
         for form in (secret, b64(secret).encode(), secret.hex().encode()):
             assert form not in exported.encode(), "the audit trail holds a message or signature"
+
+
+def test_ed25519_signatures_verify_with_an_independent_implementation(kms, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key_id = signing_key(kms, "ECC_NIST_EDWARDS25519")
+    metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert metadata["SigningAlgorithms"] == ["ED25519_SHA_512"]
+    public_key = serialization.load_der_public_key(kms.get_public_key(KeyId=key_id)["PublicKey"])
+    assert isinstance(public_key, ed25519.Ed25519PublicKey)
+    message = f"edwards {uuid.uuid4()}".encode()
+    signed = kms.sign(KeyId=key_id, Message=message, SigningAlgorithm="ED25519_SHA_512")
+    assert len(signed["Signature"]) == 64
+    public_key.verify(signed["Signature"], message)
+    # EdDSA is deterministic.
+    assert kms.sign(KeyId=key_id, Message=message, SigningAlgorithm="ED25519_SHA_512")["Signature"] == signed["Signature"]
+    assert kms.verify(KeyId=key_id, Message=message, Signature=signed["Signature"], SigningAlgorithm="ED25519_SHA_512")["SignatureValid"]
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=message + b"!", Signature=signed["Signature"], SigningAlgorithm="ED25519_SHA_512"),
+        "KMSInvalidSignatureException",
+    )
+    assert_client_error(
+        lambda: kms.sign(KeyId=key_id, Message=b"d" * 64, MessageType="DIGEST", SigningAlgorithm="ED25519_SHA_512"), "ValidationException"
+    )
+    assert_client_error(
+        lambda: kms.sign(KeyId=key_id, Message=b"d" * 64, MessageType="DIGEST", SigningAlgorithm="ED25519_PH_SHA_512"),
+        "UnsupportedOperationException",
+    )
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("openssl not found", pytrace=False)
+    (tmp_path / "public.pem").write_bytes(public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    (tmp_path / "message").write_bytes(message)
+    (tmp_path / "signature").write_bytes(signed["Signature"])
+    cp = subprocess.run(
+        [openssl, "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "public.pem"), "-rawin",
+         "-in", str(tmp_path / "message"), "-sigfile", str(tmp_path / "signature")],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert cp.returncode == 0 and "Signature Verified Successfully" in cp.stdout, cp

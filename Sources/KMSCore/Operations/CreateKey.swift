@@ -86,19 +86,14 @@ public enum CreateKey: KMSOperation {
         }
         let raw = request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue
         if let spec = KeySpec(rawValue: raw) { return spec }
-        let known = [
-            "ECC_SECG_P256K1",
-            "HMAC_224", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
-        ]
-        guard known.contains(raw) else {
-            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, \(known.joined(separator: ", "))]")
+        let unsupported = ["ECC_SECG_P256K1", "HMAC_224", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87"]
+        let supported = KeySpec.allCases.map(\.rawValue)
+        guard unsupported.contains(raw) else {
+            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [\((supported + unsupported).joined(separator: ", "))]")
         }
-        throw KMSError.unsupported(
-            "KeySpec \(raw) is not supported by Trent yet; SYMMETRIC_DEFAULT, HMAC_256, HMAC_384, HMAC_512, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, RSA_2048, RSA_3072 and RSA_4096 are."
-        )
+        throw KMSError.unsupported("KeySpec \(raw) is not supported by Trent yet; \(supported.joined(separator: ", ")) are.")
     }
 
-    /// The usage asked for (ENCRYPT_DECRYPT when none is), which the key spec must allow.
     private static func keyUsage(_ raw: String?, for spec: KeySpec) throws(KMSError) -> KeyUsage {
         let raw = raw ?? KeyUsage.encryptDecrypt.rawValue
         let known = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]

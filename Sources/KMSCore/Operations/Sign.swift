@@ -65,9 +65,14 @@ enum SigningMessage {
         guard algorithms.contains(algorithm) else {
             throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [\(algorithms.joined(separator: ", "))]")
         }
+        if algorithm == "ED25519_PH_SHA_512" {
+            throw KMSError.unsupported("ED25519_PH_SHA_512 (Ed25519ph) is not supported by Trent yet; ED25519_SHA_512 is.")
+        }
         switch messageType ?? "RAW" {
         case "RAW":
             break
+        case "DIGEST" where algorithm == "ED25519_SHA_512":
+            throw KMSError.validation("The ED25519_SHA_512 signing algorithm requires MessageType RAW.")
         case "DIGEST":
             // A digest must be exactly as long as the algorithm's hash.
             if let count = digestByteCounts[algorithm], message.count != count {
