@@ -46,6 +46,6 @@ extension ServiceEnvironment {
     ) async throws(KMSError) -> (plaintext: Data, ciphertext: Data) {
         let size = try DataKeySize.byteCount(keySpec: keySpec, numberOfBytes: numberOfBytes)
         let plaintext = Data(secureRandomBytes(count: size))
-        return (plaintext, try await encrypt(plaintext, under: key, context: context ?? [:]))
+        return (plaintext, try await encrypt(plaintext, under: key, context: context ?? [:], algorithm: nil))
     }
 }

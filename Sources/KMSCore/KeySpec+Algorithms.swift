@@ -6,7 +6,8 @@ extension KeySpec {
     public var encryptionAlgorithms: [String] {
         switch self {
         case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
-        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: []
+        case .rsa2048, .rsa3072, .rsa4096: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
+        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: []
         }
     }
 
@@ -38,7 +39,8 @@ extension KeySpec {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
-        case .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: [.signVerify]
+        case .rsa2048, .rsa3072, .rsa4096: [.signVerify, .encryptDecrypt]
+        case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: [.signVerify]
         }
     }
 

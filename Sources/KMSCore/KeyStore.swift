@@ -31,6 +31,10 @@ public protocol KeyStore: Sendable {
     func verify(
         _ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion
     ) async throws(KMSError) -> Bool
+    /// RSAES-OAEP encryption under an RSA key version (`algorithm` RSAES_OAEP_SHA_1 or _256): the raw ciphertext.
+    func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data
+    /// The plaintext of a raw RSAES-OAEP ciphertext; every failure is `InvalidCiphertextException`.
+    func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data
     /// The DER SubjectPublicKeyInfo of an asymmetric key version.
     func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data
 

@@ -5,9 +5,20 @@ import KMSCrypto
 /// data-plane operations. The key store does the cryptography; every failure
 /// to decrypt is the same opaque InvalidCiphertextException.
 extension ServiceEnvironment {
-    /// Encrypts under the key's current version.
-    func encrypt(_ plaintext: Data, under key: ResolvedKey, context: [String: String]) async throws(KMSError) -> Data {
-        try await keyStore.encrypt(plaintext, under: try await currentVersion(of: key), context: context)
+    /// Encrypts under the key's current version: our ciphertext blob for a
+    /// symmetric key, the raw RSAES-OAEP ciphertext for an RSA key.
+    func encrypt(_ plaintext: Data, under key: ResolvedKey, context: [String: String], algorithm: String?) async throws(KMSError) -> Data {
+        let version = try await currentVersion(of: key)
+        guard key.record.keySpec.isRSA else { return try await keyStore.encrypt(plaintext, under: version, context: context) }
+        try Self.noContext(context, key: key)
+        return try await keyStore.encryptAsymmetric(plaintext, algorithm: algorithm ?? "", under: version)
+    }
+
+    /// As AWS KMS: only symmetric encryption binds an encryption context.
+    private static func noContext(_ context: [String: String], key: ResolvedKey) throws(KMSError) {
+        guard context.isEmpty else {
+            throw KMSError.validation("\(key.arn) is an asymmetric key; an encryption context is supported only with symmetric encryption keys.")
+        }
     }
 
     /// The HMAC of `message` under the key's current version.
@@ -44,8 +55,13 @@ extension ServiceEnvironment {
         return version
     }
 
-    /// Decrypts the ciphertext through which `key` was found.
-    func decrypt(_ key: ResolvedKey, context: [String: String]) async throws(KMSError) -> Data {
+    /// Decrypts the ciphertext through which `key` was found: a blob of ours,
+    /// or, for an RSA key the request named, the raw OAEP ciphertext.
+    func decrypt(_ ciphertext: Data, under key: ResolvedKey, context: [String: String], algorithm: String?) async throws(KMSError) -> Data {
+        if key.record.keySpec.isRSA {
+            try Self.noContext(context, key: key)
+            return try await keyStore.decryptAsymmetric(ciphertext, algorithm: algorithm ?? "", under: try await currentVersion(of: key))
+        }
         guard let blob = key.ciphertext else { preconditionFailure("the key was not found through a ciphertext") }
         // A version the key never had is a forged or corrupted blob.
         guard let version = try await storage({ try await $0.keyVersion(key.record.id, version: blob.keyVersion) }) else {

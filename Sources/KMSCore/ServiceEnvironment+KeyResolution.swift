@@ -76,8 +76,10 @@ extension ServiceEnvironment {
 
     /// The key a ciphertext blob names. When the caller also named a key, the
     /// blob must belong to it (IncorrectKeyException otherwise), as in AWS.
-    func resolveCiphertextKey(_ ciphertext: Data, keyHint: String?) async throws(KMSError) -> (KeyRecord, CiphertextBlob) {
+    func resolveCiphertextKey(_ ciphertext: Data, keyHint: String?) async throws(KMSError) -> (KeyRecord, CiphertextBlob?) {
         let expected = try await keyHint.asyncMap { (raw) async throws(KMSError) in try await resolveKey(raw) }
+        // An asymmetric ciphertext names no key: the request's KeyId is the key.
+        if let expected, expected.keySpec.isAsymmetric { return (expected, nil) }
         let blob: CiphertextBlob
         do {
             blob = try CiphertextBlob(parsing: ciphertext)

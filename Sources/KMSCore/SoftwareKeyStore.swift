@@ -104,6 +104,36 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
+    public func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        guard case .rsa(let material) = try material(of: version), let hash = Self.oaep(algorithm) else { throw Self.wrongSpec(version) }
+        let limit = material.maximumPlaintextByteCount(hash)
+        guard plaintext.count <= limit else {
+            throw KMSError.validation("The plaintext is too long for \(version.keySpec.rawValue) with \(algorithm): at most \(limit) bytes.")
+        }
+        do {
+            return try material.encrypt(plaintext, hash: hash)
+        } catch {
+            throw KMSError.internalFailure(error)
+        }
+    }
+
+    public func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        guard case .rsa(let material) = try material(of: version), let hash = Self.oaep(algorithm) else { throw Self.wrongSpec(version) }
+        do {
+            return try material.decrypt(ciphertext, hash: hash)
+        } catch {
+            throw KMSError.invalidCiphertext()
+        }
+    }
+
+    private static func oaep(_ algorithm: String) -> RSAKeyMaterial.OAEPHash? {
+        switch algorithm {
+        case "RSAES_OAEP_SHA_1": .sha1
+        case "RSAES_OAEP_SHA_256": .sha256
+        default: nil
+        }
+    }
+
     /// The hash and padding of an RSA signing algorithm's AWS name.
     private static func rsa(_ algorithm: String) -> (RSAKeyMaterial.Hash, RSAKeyMaterial.Scheme)? {
         let scheme: RSAKeyMaterial.Scheme

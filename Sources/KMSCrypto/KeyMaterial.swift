@@ -322,9 +322,10 @@ struct SuppliedDigest<Length: DigestLength>: Digest {
     var description: String { "SuppliedDigest(\(bytes.count) bytes)" }
 }
 
-/// The private key of an RSA signing key version (2048, 3072 or 4096 bits):
+/// The private key of an RSA key version (2048, 3072 or 4096 bits). Signing:
 /// RSASSA-PSS (salt as long as the hash) and RSASSA-PKCS1-v1_5, with SHA-256,
-/// SHA-384 or SHA-512.
+/// SHA-384 or SHA-512. Encryption: RSAES-OAEP with SHA-1 or SHA-256 (the MGF1
+/// hash the same).
 public struct RSAKeyMaterial: Sendable {
     let key: _RSA.Signing.PrivateKey
 
@@ -358,12 +359,59 @@ public struct RSAKeyMaterial: Sendable {
         self.key = key
     }
 
+    /// The same key as swift-crypto's encryption type, which is not `Sendable`, so made per use.
+    private func encryptionKey() throws -> _RSA.Encryption.PrivateKey {
+        try _RSA.Encryption.PrivateKey(derRepresentation: key.derRepresentation)
+    }
+
     /// Only for tests and key import paths that already hold the DER private key.
     public init(spec: KeySpec, derRepresentation bytes: [UInt8]) throws(KMSCryptoError) {
         guard let bits = Self.bitCount(of: spec), let key = try? _RSA.Signing.PrivateKey(derRepresentation: bytes), key.keySizeInBits == bits else {
             throw .invalidKeyMaterial
         }
         self.init(key: key)
+    }
+
+    /// RSAES-OAEP's hash (for the label and MGF1).
+    public enum OAEPHash: Sendable {
+        case sha1, sha256
+
+        var padding: _RSA.Encryption.Padding {
+            switch self {
+            case .sha1: .PKCS1_OAEP
+            case .sha256: .PKCS1_OAEP_SHA256
+            }
+        }
+
+        var byteCount: Int {
+            switch self {
+            case .sha1: 20
+            case .sha256: 32
+            }
+        }
+    }
+
+    /// The longest plaintext OAEP takes with this key and hash: k − 2·hLen − 2.
+    public func maximumPlaintextByteCount(_ hash: OAEPHash) -> Int {
+        key.keySizeInBits / 8 - 2 * hash.byteCount - 2
+    }
+
+    /// The OAEP ciphertext of `plaintext` under the public key.
+    public func encrypt(_ plaintext: Data, hash: OAEPHash) throws(KMSCryptoError) -> Data {
+        do {
+            return try encryptionKey().publicKey.encrypt(plaintext, padding: hash.padding)
+        } catch {
+            throw .primitiveFailure
+        }
+    }
+
+    /// The plaintext of an OAEP ciphertext; every failure is `invalidCiphertext`.
+    public func decrypt(_ ciphertext: Data, hash: OAEPHash) throws(KMSCryptoError) -> Data {
+        do {
+            return try encryptionKey().decrypt(ciphertext, padding: hash.padding)
+        } catch {
+            throw .invalidCiphertext
+        }
     }
 
     /// The DER private key, which the root key wraps; for tests that prove it never reaches storage.

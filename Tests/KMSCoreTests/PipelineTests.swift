@@ -63,6 +63,14 @@ struct PipelineTests {
             return try base.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: version)
         }
         func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data { try base.publicKey(of: version) }
+        func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+            count.withLock { $0 += 1 }
+            return try base.encryptAsymmetric(plaintext, algorithm: algorithm, under: version)
+        }
+        func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+            count.withLock { $0 += 1 }
+            return try base.decryptAsymmetric(ciphertext, algorithm: algorithm, under: version)
+        }
         func forget(_ keyID: KeyID) { base.forget(keyID) }
     }
 

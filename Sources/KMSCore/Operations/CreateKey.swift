@@ -103,9 +103,6 @@ public enum CreateKey: KMSOperation {
         if raw == "KEY_AGREEMENT", [.eccNistP256, .eccNistP384, .eccNistP521].contains(spec) {
             throw KMSError.unsupported("KeyUsage KEY_AGREEMENT is not supported by Trent yet.")
         }
-        if raw == "ENCRYPT_DECRYPT", spec.isRSA {
-            throw KMSError.unsupported("RSA keys with KeyUsage ENCRYPT_DECRYPT are not supported by Trent yet; SIGN_VERIFY is.")
-        }
         guard let usage = KeyUsage(rawValue: raw), spec.keyUsages.contains(usage) else {
             let allowed = spec.keyUsages.map(\.rawValue).sorted().joined(separator: ", ")
             throw KMSError.validation("The operation failed because the KeyUsage value of the CMK is \(raw). To perform this operation, the KeyUsage value must be \(allowed) for KeySpec \(spec.rawValue).")

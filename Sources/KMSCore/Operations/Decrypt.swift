@@ -27,7 +27,9 @@ public enum Decrypt: KMSOperation {
 
     public static func perform(_ request: DecryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<DecryptResponse> {
         let key = keys[.key]
-        let plaintext = try await context.environment.decrypt(key, context: request.EncryptionContext ?? [:])
+        let plaintext = try await context.environment.decrypt(
+            request.CiphertextBlob, under: key, context: request.EncryptionContext ?? [:], algorithm: request.EncryptionAlgorithm
+        )
         // The full ARN, not the bare ID: the AWS Encryption SDK matches on it.
         return Outcome(DecryptResponse(
             KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT",

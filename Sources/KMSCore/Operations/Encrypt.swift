@@ -26,7 +26,9 @@ public enum Encrypt: KMSOperation {
 
     public static func perform(_ request: EncryptRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<EncryptResponse> {
         let key = keys[.key]
-        let ciphertext = try await context.environment.encrypt(request.Plaintext, under: key, context: request.EncryptionContext ?? [:])
+        let ciphertext = try await context.environment.encrypt(
+            request.Plaintext, under: key, context: request.EncryptionContext ?? [:], algorithm: request.EncryptionAlgorithm
+        )
         return Outcome(EncryptResponse(CiphertextBlob: ciphertext, KeyId: key.arn, EncryptionAlgorithm: request.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT"))
     }
 }

@@ -5,7 +5,9 @@ public enum GenerateDataKeyWithoutPlaintext: KMSOperation {
     public static let action = KMSAction("kms:GenerateDataKeyWithoutPlaintext")
     public static let readOnly = true
     public static let keys: [KeySlot<GenerateDataKeyWithoutPlaintextRequest>] = [
-        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic, usages: [.encryptDecrypt], encryptionContext: \.EncryptionContext),
+        KeySlot(.field(\.KeyId, name: "keyId", aliases: true), action: action, access: .cryptographic, usages: [.encryptDecrypt],
+                // Data keys come only from symmetric keys: the algorithm is SYMMETRIC_DEFAULT.
+                algorithm: .encryption { _ in nil }, encryptionContext: \.EncryptionContext),
     ]
 
     public static func validate(_ request: GenerateDataKeyWithoutPlaintextRequest) throws(KMSError) {

@@ -26,7 +26,8 @@ public enum GetPublicKey: KMSOperation {
         let publicKey = try await context.environment.publicKey(of: key)
         return Outcome(GetPublicKeyResponse(
             KeyId: key.arn, PublicKey: publicKey, KeySpec: record.keySpec.rawValue, KeyUsage: record.keyUsage.rawValue,
-            SigningAlgorithms: record.keySpec.signingAlgorithms
+            SigningAlgorithms: record.keyUsage == .signVerify ? record.keySpec.signingAlgorithms : nil,
+            EncryptionAlgorithms: record.keyUsage == .encryptDecrypt ? record.keySpec.encryptionAlgorithms : nil
         ))
     }
 }

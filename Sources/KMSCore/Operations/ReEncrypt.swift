@@ -36,8 +36,12 @@ public enum ReEncrypt: KMSOperation {
         let env = context.environment
         let source = keys[.source]
         let destination = keys[.destination]
-        let plaintext = try await env.decrypt(source, context: request.SourceEncryptionContext ?? [:])
-        let ciphertext = try await env.encrypt(plaintext, under: destination, context: request.DestinationEncryptionContext ?? [:])
+        let plaintext = try await env.decrypt(
+            request.CiphertextBlob, under: source, context: request.SourceEncryptionContext ?? [:], algorithm: request.SourceEncryptionAlgorithm
+        )
+        let ciphertext = try await env.encrypt(
+            plaintext, under: destination, context: request.DestinationEncryptionContext ?? [:], algorithm: request.DestinationEncryptionAlgorithm
+        )
         return Outcome(ReEncryptResponse(
             CiphertextBlob: ciphertext,
             SourceKeyId: source.arn,

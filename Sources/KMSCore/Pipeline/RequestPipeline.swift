@@ -171,7 +171,9 @@ public final class RequestPipeline: Sendable {
             }
             switch slot.algorithm {
             case .encryption(let named)?:
-                if let algorithm = named(request), !record.keySpec.encryptionAlgorithms.contains(algorithm) {
+                // None named is SYMMETRIC_DEFAULT, which an asymmetric key refuses.
+                let algorithm = named(request) ?? "SYMMETRIC_DEFAULT"
+                if !record.keySpec.encryptionAlgorithms.contains(algorithm) {
                     throw KMSError(
                         .invalidKeyUsage,
                         "\(key.arn) key usage is \(record.keyUsage.rawValue) with key spec \(record.keySpec.rawValue), which does not support \(algorithm)."

@@ -12,12 +12,14 @@ public struct GetPublicKeyResponse: Codable, Sendable {
     public var KeySpec: String
     public var KeyUsage: String
     public var SigningAlgorithms: [String]?
-    public init(KeyId: String, PublicKey: Data, KeySpec: String, KeyUsage: String, SigningAlgorithms: [String]?) {
+    public var EncryptionAlgorithms: [String]?
+    public init(KeyId: String, PublicKey: Data, KeySpec: String, KeyUsage: String, SigningAlgorithms: [String]?, EncryptionAlgorithms: [String]?) {
         self.KeyId = KeyId
         self.PublicKey = PublicKey
         self.CustomerMasterKeySpec = KeySpec
         self.KeySpec = KeySpec
         self.KeyUsage = KeyUsage
         self.SigningAlgorithms = SigningAlgorithms
+        self.EncryptionAlgorithms = EncryptionAlgorithms
     }
 }
