@@ -465,3 +465,32 @@ extension RSAKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible 
     public var description: String { "KeyMaterial(\(spec.rawValue), redacted)" }
     public var debugDescription: String { description }
 }
+
+/// An asymmetric data key pair (GenerateDataKeyPair): a fresh private key as
+/// PKCS#8 DER and its public key as DER SubjectPublicKeyInfo, as AWS returns them.
+public enum DataKeyPair {
+    /// Nil for a pair spec this release cannot generate.
+    public static func generate(_ spec: KeySpec) throws(KMSCryptoError) -> (privateKey: Data, publicKey: Data)? {
+        switch spec {
+        case .eccNistP256:
+            let key = P256.Signing.PrivateKey()
+            return (key.derRepresentation, key.publicKey.derRepresentation)
+        case .eccNistP384:
+            let key = P384.Signing.PrivateKey()
+            return (key.derRepresentation, key.publicKey.derRepresentation)
+        case .eccNistP521:
+            let key = P521.Signing.PrivateKey()
+            return (key.derRepresentation, key.publicKey.derRepresentation)
+        case .eccNistEdwards25519:
+            let key = Curve25519.Signing.PrivateKey()
+            // RFC 8410: PKCS#8 with the 32-byte seed in an OCTET STRING.
+            let pkcs8Header: [UInt8] = [0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+            return (Data(pkcs8Header) + key.rawRepresentation, ECCKeyMaterial(curve: .ed25519(key)).publicKeyDER)
+        case .rsa2048, .rsa3072, .rsa4096:
+            guard case .rsa(let material) = try KeyMaterial.generate(spec) else { return nil }
+            return (material.key.pkcs8DERRepresentation, material.publicKeyDER)
+        case .symmetricDefault, .hmac256, .hmac384, .hmac512:
+            return nil
+        }
+    }
+}

@@ -140,6 +140,11 @@ struct PipelineTests {
             ("Decrypt", { _ = try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)"}"#) }, ["kms:Decrypt \(key)"]),
             ("GenerateDataKey", { _ = try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)","KeySpec":"AES_256"}"#) },
              ["kms:GenerateDataKey \(key)"]),
+            ("GenerateDataKeyPair", { _ = try await env.call(GenerateDataKeyPair.self, #"{"KeyId":"\#(keyID)","KeyPairSpec":"ECC_NIST_P256"}"#) },
+             ["kms:GenerateDataKeyPair \(key)"]),
+            ("GenerateDataKeyPairWithoutPlaintext", {
+                _ = try await env.call(GenerateDataKeyPairWithoutPlaintext.self, #"{"KeyId":"\#(keyID)","KeyPairSpec":"ECC_NIST_P256"}"#)
+            }, ["kms:GenerateDataKeyPairWithoutPlaintext \(key)"]),
             ("GenerateDataKeyWithoutPlaintext", {
                 _ = try await env.call(GenerateDataKeyWithoutPlaintext.self, #"{"KeyId":"\#(keyID)","NumberOfBytes":16}"#)
             }, ["kms:GenerateDataKeyWithoutPlaintext \(key)"]),

@@ -115,7 +115,7 @@ public enum KMSOperations {
             CreateAlias.self, UpdateAlias.self, DeleteAlias.self, ListAliases.self,
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,
             GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GenerateMac.self, VerifyMac.self,
-            Sign.self, Verify.self, GetPublicKey.self,
+            Sign.self, Verify.self, GetPublicKey.self, GenerateDataKeyPair.self, GenerateDataKeyPairWithoutPlaintext.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()
