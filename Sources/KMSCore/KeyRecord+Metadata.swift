@@ -24,6 +24,7 @@ extension KeyRecord {
             MultiRegion: false
         )
         metadata.SigningAlgorithms = keyUsage == .signVerify ? keySpec.signingAlgorithms : nil
+        metadata.KeyAgreementAlgorithms = keyUsage == .keyAgreement ? keySpec.keyAgreementAlgorithms : nil
         metadata.CurrentKeyMaterialId = KeyRotation.materialID(of: id, version: currentVersion)
         return metadata
     }
@@ -55,6 +56,7 @@ extension KeyMetadata {
             "encryptionAlgorithms": EncryptionAlgorithms.map { .list($0.map(AuditValue.string)) },
             "macAlgorithms": MacAlgorithms.map { .list($0.map(AuditValue.string)) },
             "signingAlgorithms": SigningAlgorithms.map { .list($0.map(AuditValue.string)) },
+            "keyAgreementAlgorithms": KeyAgreementAlgorithms.map { .list($0.map(AuditValue.string)) },
             "multiRegion": .bool(MultiRegion),
         ]
     }

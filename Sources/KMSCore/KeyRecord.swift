@@ -5,6 +5,7 @@ public enum KeyUsage: String, Sendable, Hashable {
     case encryptDecrypt = "ENCRYPT_DECRYPT"
     case generateVerifyMAC = "GENERATE_VERIFY_MAC"
     case signVerify = "SIGN_VERIFY"
+    case keyAgreement = "KEY_AGREEMENT"
 }
 
 public enum KeyOrigin: String, Sendable, Hashable {

@@ -34,13 +34,22 @@ extension KeySpec {
         }
     }
 
+    /// What DescribeKey lists as `KeyAgreementAlgorithms`: ECDH on the NIST curves.
+    public var keyAgreementAlgorithms: [String] {
+        switch self {
+        case .eccNistP256, .eccNistP384, .eccNistP521: ["ECDH"]
+        default: []
+        }
+    }
+
     /// The usages a key of this spec may be created with here.
     public var keyUsages: Set<KeyUsage> {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
         case .rsa2048, .rsa3072, .rsa4096: [.signVerify, .encryptDecrypt]
-        case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: [.signVerify]
+        case .eccNistP256, .eccNistP384, .eccNistP521: [.signVerify, .keyAgreement]
+        case .eccNistEdwards25519: [.signVerify]
         }
     }
 

@@ -6,8 +6,7 @@ public import KMSCrypto
 /// material can live in process memory (`SoftwareKeyStore`), in an HSM behind
 /// PKCS#11 or in an external key store, behind the same requirements.
 ///
-/// Key agreement joins as a requirement of the same shape (an operation, the
-/// stored version, the inputs) when the key specs that need it arrive.
+/// Each requirement has one shape: an operation, the stored version, the inputs.
 public protocol KeyStore: Sendable {
     /// Creates the material of a new key version and returns what the
     /// metadata store keeps of it.
@@ -35,6 +34,8 @@ public protocol KeyStore: Sendable {
     func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data
     /// The plaintext of a raw RSAES-OAEP ciphertext; every failure is `InvalidCiphertextException`.
     func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data
+    /// The raw ECDH secret with a peer's public key (DER SubjectPublicKeyInfo); nil if the peer key is not of the version's curve.
+    func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data?
     /// The DER SubjectPublicKeyInfo of an asymmetric key version.
     func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data
 

@@ -41,6 +41,11 @@ extension ServiceEnvironment {
         try await keyStore.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: try await currentVersion(of: key))
     }
 
+    /// The raw ECDH secret of the key's current version with a peer's public key; nil if the peer key is not of its curve.
+    func deriveSharedSecret(withPeer publicKey: Data, under key: ResolvedKey) async throws(KMSError) -> Data? {
+        try await keyStore.deriveSharedSecret(withPeer: publicKey, under: try await currentVersion(of: key))
+    }
+
     /// The DER public key of the key's current version.
     func publicKey(of key: ResolvedKey) async throws(KMSError) -> Data {
         try await keyStore.publicKey(of: try await currentVersion(of: key))

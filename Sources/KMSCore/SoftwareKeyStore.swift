@@ -96,6 +96,11 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
+    public func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) throws(KMSError) -> Data? {
+        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+        return material.sharedSecret(withPeer: publicKey)
+    }
+
     public func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data {
         switch try material(of: version) {
         case .ecc(let material): return material.publicKeyDER

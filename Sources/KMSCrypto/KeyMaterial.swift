@@ -252,6 +252,30 @@ public struct ECCKeyMaterial: Sendable {
         }
     }
 
+    /// The raw ECDH shared secret (the x coordinate) with a peer's public key
+    /// given as DER SubjectPublicKeyInfo; nil if it is not a key of this curve.
+    public func sharedSecret(withPeer publicKeyDER: Data) -> Data? {
+        do {
+            let secret: SharedSecret
+            switch curve {
+            case .p256(let key):
+                secret = try P256.KeyAgreement.PrivateKey(rawRepresentation: key.rawRepresentation)
+                    .sharedSecretFromKeyAgreement(with: P256.KeyAgreement.PublicKey(derRepresentation: publicKeyDER))
+            case .p384(let key):
+                secret = try P384.KeyAgreement.PrivateKey(rawRepresentation: key.rawRepresentation)
+                    .sharedSecretFromKeyAgreement(with: P384.KeyAgreement.PublicKey(derRepresentation: publicKeyDER))
+            case .p521(let key):
+                secret = try P521.KeyAgreement.PrivateKey(rawRepresentation: key.rawRepresentation)
+                    .sharedSecretFromKeyAgreement(with: P521.KeyAgreement.PublicKey(derRepresentation: publicKeyDER))
+            case .ed25519:
+                return nil
+            }
+            return secret.withUnsafeBytes { Data($0) }
+        } catch {
+            return nil
+        }
+    }
+
     /// A DER-encoded ECDSA signature of `message`, hashed with the curve's hash,
     /// or, when `isDigest`, of `message` taken as that hash already; for
     /// Ed25519 the 64-byte EdDSA signature of the whole message.

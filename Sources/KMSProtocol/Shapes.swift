@@ -29,6 +29,7 @@ public struct KeyMetadata: Codable, Sendable {
     public var EncryptionAlgorithms: [String]?
     public var MacAlgorithms: [String]?
     public var SigningAlgorithms: [String]?
+    public var KeyAgreementAlgorithms: [String]?
     public var MultiRegion: Bool
     public var CurrentKeyMaterialId: String?
 

@@ -63,6 +63,10 @@ struct PipelineTests {
             return try base.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: version)
         }
         func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data { try base.publicKey(of: version) }
+        func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) throws(KMSError) -> Data? {
+            count.withLock { $0 += 1 }
+            return try base.deriveSharedSecret(withPeer: publicKey, under: version)
+        }
         func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
             return try base.encryptAsymmetric(plaintext, algorithm: algorithm, under: version)
@@ -109,6 +113,9 @@ struct PipelineTests {
             .Mac.base64EncodedString()
         let signingKeyID = try await env.call(CreateKey.self, #"{"KeySpec":"ECC_NIST_P256","KeyUsage":"SIGN_VERIFY"}"#).KeyMetadata.KeyId
         let signingKey = Self.arn(signingKeyID)
+        let agreementKeyID = try await env.call(CreateKey.self, #"{"KeySpec":"ECC_NIST_P256","KeyUsage":"KEY_AGREEMENT"}"#).KeyMetadata.KeyId
+        let agreementKey = Self.arn(agreementKeyID)
+        let peer = try await env.call(GetPublicKey.self, #"{"KeyId":"\#(agreementKeyID)"}"#).PublicKey.base64EncodedString()
         let signature = try await env.call(Sign.self, #"{"KeyId":"\#(signingKeyID)","Message":"aGk=","SigningAlgorithm":"ECDSA_SHA_256"}"#)
             .Signature.base64EncodedString()
         let root = TestEnvironment.principal.arn
@@ -140,6 +147,9 @@ struct PipelineTests {
             ("Decrypt", { _ = try await env.call(Decrypt.self, #"{"CiphertextBlob":"\#(blob)"}"#) }, ["kms:Decrypt \(key)"]),
             ("GenerateDataKey", { _ = try await env.call(GenerateDataKey.self, #"{"KeyId":"\#(keyID)","KeySpec":"AES_256"}"#) },
              ["kms:GenerateDataKey \(key)"]),
+            ("DeriveSharedSecret", {
+                _ = try await env.call(DeriveSharedSecret.self, #"{"KeyId":"\#(agreementKeyID)","KeyAgreementAlgorithm":"ECDH","PublicKey":"\#(peer)"}"#)
+            }, ["kms:DeriveSharedSecret \(agreementKey)"]),
             ("GenerateDataKeyPair", { _ = try await env.call(GenerateDataKeyPair.self, #"{"KeyId":"\#(keyID)","KeyPairSpec":"ECC_NIST_P256"}"#) },
              ["kms:GenerateDataKeyPair \(key)"]),
             ("GenerateDataKeyPairWithoutPlaintext", {
@@ -272,10 +282,10 @@ struct PipelineTests {
         let context = env.requestContext()
         await Self.expect(.serialization) { _ = try await env.pipeline.handle(target: "TrentService.Encrypt", body: Array("{".utf8), context: context) }
         await Self.expect(.unknownOperation) { _ = try await env.pipeline.handle(target: "TrentService.Nope", body: [], context: context) }
-        await Self.expect(.unsupportedOperation) { _ = try await env.pipeline.handle(target: "TrentService.DeriveSharedSecret", body: [], context: context) }
+        await Self.expect(.unsupportedOperation) { _ = try await env.pipeline.handle(target: "TrentService.ReplicateKey", body: [], context: context) }
 
         let events = env.audit.events
-        #expect(events.map(\.eventName) == ["CreateKey", "Encrypt", "DescribeKey", "Encrypt", "Nope", "DeriveSharedSecret"])
+        #expect(events.map(\.eventName) == ["CreateKey", "Encrypt", "DescribeKey", "Encrypt", "Nope", "ReplicateKey"])
         for event in events {
             #expect(event.eventSource == "kms.amazonaws.com")
             #expect(event.awsRegion == "us-east-1")

@@ -157,7 +157,7 @@ struct RequestHandlerTests {
 
     @Test(arguments: [
         ("NoSuchOperation", "{}", "UnknownOperationException"),
-        ("DeriveSharedSecret", "{}", "UnsupportedOperationException"),
+        ("ReplicateKey", "{}", "UnsupportedOperationException"),
         ("DescribeKey", "{not json", "SerializationException"),
         ("DescribeKey", "[]", "SerializationException"),
         ("DescribeKey", #"{"KeyId":5}"#, "SerializationException"),

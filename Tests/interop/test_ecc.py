@@ -123,7 +123,7 @@ def test_the_errors_aws_gives(kms, key_id):
     assert_client_error(lambda: kms.get_public_key(KeyId=key_id), "UnsupportedOperationException")
     assert_client_error(lambda: kms.enable_key_rotation(KeyId=p256), "UnsupportedOperationException")
     assert_client_error(lambda: kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="ENCRYPT_DECRYPT"), "ValidationException")
-    assert_client_error(lambda: kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT"), "UnsupportedOperationException")
+    assert_client_error(lambda: kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="GENERATE_VERIFY_MAC"), "ValidationException")
     kms.disable_key(KeyId=p256)
     assert_client_error(lambda: kms.get_public_key(KeyId=p256), "DisabledException")
     assert_client_error(lambda: kms.sign(KeyId=p256, Message=b"m", SigningAlgorithm="ECDSA_SHA_256"), "DisabledException")

@@ -138,13 +138,13 @@ def test_body_shorter_than_content_length_does_not_hang_server(server):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda kms, k: kms.derive_shared_secret(KeyId=k, KeyAgreementAlgorithm="ECDH", PublicKey=b"p" * 91),
+        lambda kms, k: kms.replicate_key(KeyId=k, ReplicaRegion="us-west-2"),
         lambda kms, k: kms.get_public_key(KeyId=k),
         lambda kms, k: kms.import_key_material(KeyId=k, ImportToken=b"t", EncryptedKeyMaterial=b"m"),
         lambda kms, k: kms.get_parameters_for_import(KeyId=k, WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"),
     ],
     ids=[
-        "DeriveSharedSecret",
+        "ReplicateKey",
         "GetPublicKey",
         "ImportKeyMaterial",
         "GetParametersForImport",

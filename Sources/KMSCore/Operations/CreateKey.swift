@@ -100,9 +100,6 @@ public enum CreateKey: KMSOperation {
         guard known.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
         }
-        if raw == "KEY_AGREEMENT", [.eccNistP256, .eccNistP384, .eccNistP521].contains(spec) {
-            throw KMSError.unsupported("KeyUsage KEY_AGREEMENT is not supported by Trent yet.")
-        }
         guard let usage = KeyUsage(rawValue: raw), spec.keyUsages.contains(usage) else {
             let allowed = spec.keyUsages.map(\.rawValue).sorted().joined(separator: ", ")
             throw KMSError.validation("The operation failed because the KeyUsage value of the CMK is \(raw). To perform this operation, the KeyUsage value must be \(allowed) for KeySpec \(spec.rawValue).")

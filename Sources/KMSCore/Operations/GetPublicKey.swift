@@ -27,7 +27,8 @@ public enum GetPublicKey: KMSOperation {
         return Outcome(GetPublicKeyResponse(
             KeyId: key.arn, PublicKey: publicKey, KeySpec: record.keySpec.rawValue, KeyUsage: record.keyUsage.rawValue,
             SigningAlgorithms: record.keyUsage == .signVerify ? record.keySpec.signingAlgorithms : nil,
-            EncryptionAlgorithms: record.keyUsage == .encryptDecrypt ? record.keySpec.encryptionAlgorithms : nil
+            EncryptionAlgorithms: record.keyUsage == .encryptDecrypt ? record.keySpec.encryptionAlgorithms : nil,
+            KeyAgreementAlgorithms: record.keyUsage == .keyAgreement ? record.keySpec.keyAgreementAlgorithms : nil
         ))
     }
 }

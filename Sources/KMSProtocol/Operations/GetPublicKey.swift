@@ -13,7 +13,11 @@ public struct GetPublicKeyResponse: Codable, Sendable {
     public var KeyUsage: String
     public var SigningAlgorithms: [String]?
     public var EncryptionAlgorithms: [String]?
-    public init(KeyId: String, PublicKey: Data, KeySpec: String, KeyUsage: String, SigningAlgorithms: [String]?, EncryptionAlgorithms: [String]?) {
+    public var KeyAgreementAlgorithms: [String]?
+    public init(
+        KeyId: String, PublicKey: Data, KeySpec: String, KeyUsage: String, SigningAlgorithms: [String]?, EncryptionAlgorithms: [String]?,
+        KeyAgreementAlgorithms: [String]?
+    ) {
         self.KeyId = KeyId
         self.PublicKey = PublicKey
         self.CustomerMasterKeySpec = KeySpec
@@ -21,5 +25,6 @@ public struct GetPublicKeyResponse: Codable, Sendable {
         self.KeyUsage = KeyUsage
         self.SigningAlgorithms = SigningAlgorithms
         self.EncryptionAlgorithms = EncryptionAlgorithms
+        self.KeyAgreementAlgorithms = KeyAgreementAlgorithms
     }
 }
