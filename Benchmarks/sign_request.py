@@ -144,6 +144,10 @@ def main() -> int:
     ap.add_argument("--out", required=True, help="path of the wrk Lua script to write")
     ap.add_argument("--policy-user", help="sign as a new IAM user allowed by a conditional identity policy")
     ap.add_argument("--ca-bundle", help="CA certificate of an https endpoint")
+    ap.add_argument(
+        "--operation", default="Encrypt",
+        help="Encrypt (default), Sign:KEY_SPEC:SIGNING_ALGORITHM or GenerateMac:KEY_SPEC:MAC_ALGORITHM, each on a new key",
+    )
     args = ap.parse_args()
     if not args.access_key_id or not args.secret_access_key:
         ap.error("credentials required (--access-key-id/--secret-access-key or TRENT_ROOT_* env)")
@@ -154,36 +158,47 @@ def main() -> int:
         region_name=args.region,
     ).client("kms", endpoint_url=args.endpoint, verify=args.ca_bundle, config=Config(retries={"max_attempts": 1}))
 
-    key_id = args.key_id
-    if not key_id:
-        key_id = kms.create_key(Description="wrk encrypt benchmark")["KeyMetadata"]["Arn"]
-        print(f"created key {key_id}", file=sys.stderr)
-
-    access_key_id, secret = args.access_key_id, args.secret_access_key
-    if args.policy_user:
-        access_key_id, secret = create_policy_user(args, args.policy_user)
-        kms = boto3.session.Session(
-            aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name=args.region
-        ).client("kms", endpoint_url=args.endpoint, verify=args.ca_bundle, config=Config(retries={"max_attempts": 1}))
-
-    plaintext = os.urandom(args.plaintext_size)
-    # Sanity: the normal boto3 path works for this key.
-    ct = kms.encrypt(KeyId=key_id, Plaintext=plaintext, EncryptionContext=ENCRYPTION_CONTEXT)["CiphertextBlob"]
-    assert kms.decrypt(CiphertextBlob=ct, EncryptionContext=ENCRYPTION_CONTEXT)["Plaintext"] == plaintext
-
     import base64
 
-    body = json.dumps(
-        {"KeyId": key_id, "Plaintext": base64.b64encode(plaintext).decode(), "EncryptionContext": ENCRYPTION_CONTEXT},
-        separators=(",", ":"),
-    )
+    if args.operation != "Encrypt":
+        # A 32-byte message, signed or MACed on a key of the spec asked for.
+        target, spec, algorithm = args.operation.split(":")
+        usage = "SIGN_VERIFY" if target == "Sign" else "GENERATE_VERIFY_MAC"
+        key_id = args.key_id or kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]["Arn"]
+        message = base64.b64encode(os.urandom(32)).decode()
+        field = "SigningAlgorithm" if target == "Sign" else "MacAlgorithm"
+        body = json.dumps({"KeyId": key_id, "Message": message, field: algorithm}, separators=(",", ":"))
+        access_key_id, secret = args.access_key_id, args.secret_access_key
+    else:
+        target = "Encrypt"
+        key_id = args.key_id
+        if not key_id:
+            key_id = kms.create_key(Description="wrk encrypt benchmark")["KeyMetadata"]["Arn"]
+            print(f"created key {key_id}", file=sys.stderr)
+
+        access_key_id, secret = args.access_key_id, args.secret_access_key
+        if args.policy_user:
+            access_key_id, secret = create_policy_user(args, args.policy_user)
+            kms = boto3.session.Session(
+                aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name=args.region
+            ).client("kms", endpoint_url=args.endpoint, verify=args.ca_bundle, config=Config(retries={"max_attempts": 1}))
+
+        plaintext = os.urandom(args.plaintext_size)
+        # Sanity: the normal boto3 path works for this key.
+        ct = kms.encrypt(KeyId=key_id, Plaintext=plaintext, EncryptionContext=ENCRYPTION_CONTEXT)["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=ct, EncryptionContext=ENCRYPTION_CONTEXT)["Plaintext"] == plaintext
+
+        body = json.dumps(
+            {"KeyId": key_id, "Plaintext": base64.b64encode(plaintext).decode(), "EncryptionContext": ENCRYPTION_CONTEXT},
+            separators=(",", ":"),
+        )
     req = botocore.awsrequest.AWSRequest(
         method="POST",
         url=args.endpoint.rstrip("/") + "/",
         data=body.encode(),
         headers={
             "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": "TrentService.Encrypt",
+            "X-Amz-Target": f"TrentService.{target}",
         },
     )
     botocore.auth.SigV4Auth(
@@ -215,7 +230,7 @@ def main() -> int:
     with open(args.out, "w") as f:
         f.write(script)
     print(
-        f"wrote {args.out}: Encrypt, {args.plaintext_size}-byte plaintext, body {len(body)} bytes",
+        f"wrote {args.out}: {args.operation}, body {len(body)} bytes",
         file=sys.stderr,
     )
     return 0
