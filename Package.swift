@@ -37,9 +37,11 @@ let package = Package(
     ],
     targets: [
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
+        // Debian's libsecp256k1 (libsecp256k1-dev): swift-crypto has no secp256k1.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .target(
             name: "KMSCrypto",
-            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto")],
+            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto"), "CSecp256k1"],
             swiftSettings: swiftSettings
         ),
         // AWS JSON 1.1 wire shapes, shared by server and CLI.

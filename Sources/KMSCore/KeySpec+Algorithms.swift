@@ -7,7 +7,7 @@ extension KeySpec {
         switch self {
         case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
         case .rsa2048, .rsa3072, .rsa4096: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
-        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: []
+        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519, .eccSecgP256k1: []
         }
     }
 
@@ -17,14 +17,14 @@ extension KeySpec {
         case .hmac256: ["HMAC_SHA_256"]
         case .hmac384: ["HMAC_SHA_384"]
         case .hmac512: ["HMAC_SHA_512"]
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: []
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519, .eccSecgP256k1: []
         }
     }
 
     /// What DescribeKey lists as `SigningAlgorithms`: ECDSA with the hash AWS pairs with each curve.
     public var signingAlgorithms: [String] {
         switch self {
-        case .eccNistP256: ["ECDSA_SHA_256"]
+        case .eccNistP256, .eccSecgP256k1: ["ECDSA_SHA_256"]
         case .eccNistP384: ["ECDSA_SHA_384"]
         case .eccNistP521: ["ECDSA_SHA_512"]
         case .rsa2048, .rsa3072, .rsa4096: Self.rsaSigningAlgorithms
@@ -49,7 +49,7 @@ extension KeySpec {
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
         case .rsa2048, .rsa3072, .rsa4096: [.signVerify, .encryptDecrypt]
         case .eccNistP256, .eccNistP384, .eccNistP521: [.signVerify, .keyAgreement]
-        case .eccNistEdwards25519: [.signVerify]
+        case .eccNistEdwards25519, .eccSecgP256k1: [.signVerify]
         }
     }
 

@@ -69,6 +69,8 @@ public final class SoftwareKeyStore: KeyStore {
             switch try material(of: version) {
             case .ecc(let material):
                 return try material.sign(message, isDigest: isDigest)
+            case .secp256k1(let material):
+                return try material.sign(message, isDigest: isDigest)
             case .rsa(let material):
                 guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
                 return try material.sign(message, hash: hash, scheme: scheme)
@@ -88,6 +90,8 @@ public final class SoftwareKeyStore: KeyStore {
         switch try material(of: version) {
         case .ecc(let material):
             return material.isValid(signature, for: message, isDigest: isDigest)
+        case .secp256k1(let material):
+            return material.isValid(signature, for: message, isDigest: isDigest)
         case .rsa(let material):
             guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
             return material.isValid(signature, for: message, hash: hash, scheme: scheme)
@@ -105,6 +109,7 @@ public final class SoftwareKeyStore: KeyStore {
         switch try material(of: version) {
         case .ecc(let material): return material.publicKeyDER
         case .rsa(let material): return material.publicKeyDER
+        case .secp256k1(let material): return material.publicKeyDER
         case .symmetric, .hmac: throw Self.wrongSpec(version)
         }
     }

@@ -12,6 +12,7 @@ public enum KeyMaterial: Sendable {
     case hmac(HMACKeyMaterial)
     case ecc(ECCKeyMaterial)
     case rsa(RSAKeyMaterial)
+    case secp256k1(Secp256k1KeyMaterial)
 
     public var spec: KeySpec {
         switch self {
@@ -19,6 +20,7 @@ public enum KeyMaterial: Sendable {
         case .hmac(let material): material.spec
         case .ecc(let material): material.spec
         case .rsa(let material): material.spec
+        case .secp256k1: .eccSecgP256k1
         }
     }
 
@@ -29,6 +31,7 @@ public enum KeyMaterial: Sendable {
         case .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
         case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: .ecc(ECCKeyMaterial.generate(spec)!)
         case .rsa2048, .rsa3072, .rsa4096: .rsa(try RSAKeyMaterial.generate(spec))
+        case .eccSecgP256k1: .secp256k1(.generate())
         }
     }
 
@@ -39,6 +42,7 @@ public enum KeyMaterial: Sendable {
         case .hmac(let material): try material.withUnsafeBytes(body)
         case .ecc(let material): try material.withRawBytes(body)
         case .rsa(let material): try material.withDERBytes(body)
+        case .secp256k1(let material): try material.withRawBytes(body)
         }
     }
 
@@ -50,6 +54,7 @@ public enum KeyMaterial: Sendable {
         case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519:
             self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
         case .rsa2048, .rsa3072, .rsa4096: self = .rsa(try RSAKeyMaterial(spec: spec, derRepresentation: encoded))
+        case .eccSecgP256k1: self = .secp256k1(try Secp256k1KeyMaterial(rawRepresentation: encoded))
         }
     }
 }
@@ -119,7 +124,7 @@ public struct HMACKeyMaterial: Sendable {
         case .hmac256: 32
         case .hmac384: 48
         case .hmac512: 64
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519: nil
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519, .eccSecgP256k1: nil
         }
     }
 
@@ -513,6 +518,9 @@ public enum DataKeyPair {
         case .rsa2048, .rsa3072, .rsa4096:
             guard case .rsa(let material) = try KeyMaterial.generate(spec) else { return nil }
             return (material.key.pkcs8DERRepresentation, material.publicKeyDER)
+        case .eccSecgP256k1:
+            let key = Secp256k1KeyMaterial.generate()
+            return (key.pkcs8DER, key.publicKeyDER)
         case .symmetricDefault, .hmac256, .hmac384, .hmac512:
             return nil
         }

@@ -16,4 +16,5 @@ public enum KeySpec: String, Sendable, Hashable, CaseIterable {
     case rsa3072 = "RSA_3072"
     case rsa4096 = "RSA_4096"
     case eccNistEdwards25519 = "ECC_NIST_EDWARDS25519"
+    case eccSecgP256k1 = "ECC_SECG_P256K1"
 }

@@ -91,6 +91,7 @@ public final class TestEnvironment: Sendable {
         case .hmac(let hmac): return hmac.withUnsafeBytes { Array($0) }
         case .ecc(let ecc): return ecc.withRawBytes { Array($0) }
         case .rsa(let rsa): return rsa.withDERBytes { Array($0) }
+        case .secp256k1(let key): return key.withRawBytes { Array($0) }
         }
     }
 }

@@ -76,3 +76,29 @@ extension ECCKeyMaterialTests {
         #expect(key.publicKeyDER.count == 44 && key.publicKeyDER.prefix(4) == Data([0x30, 0x2A, 0x30, 0x05]))
     }
 }
+
+extension ECCKeyMaterialTests {
+    @Test func secp256k1SignsThroughLibsecp256k1AndSurvivesTheRootKey() throws {
+        let material = try KeyMaterial.generate(.eccSecgP256k1)
+        guard case .secp256k1(let key) = material else {
+            Issue.record("no secp256k1 material")
+            return
+        }
+        let digest = Data(SHA256.hash(data: Self.message))
+        for signature in [try key.sign(Self.message, isDigest: false), try key.sign(digest, isDigest: true)] {
+            #expect(key.isValid(signature, for: Self.message, isDigest: false))
+            #expect(key.isValid(signature, for: digest, isDigest: true))
+            #expect(!key.isValid(signature, for: Self.message + Data([0]), isDigest: false))
+        }
+        #expect(key.publicKeyDER.count == 88)
+        let root = try RootKey(rawBytes: RootKey.generateRawBytes())
+        let id = UUID()
+        let wrapped = try root.wrap(material, keyID: id, version: 1)
+        guard case .secp256k1(let unwrapped) = try root.unwrap(wrapped, format: .current, spec: .eccSecgP256k1, keyID: id, version: 1) else {
+            Issue.record("unwrapped material is not secp256k1")
+            return
+        }
+        #expect(unwrapped.publicKeyDER == key.publicKeyDER)
+        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try Secp256k1KeyMaterial(rawRepresentation: [UInt8](repeating: 0, count: 32)) }
+    }
+}

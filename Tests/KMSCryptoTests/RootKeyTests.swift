@@ -13,6 +13,7 @@ struct RootKeyTests {
         case .hmac(let hmac): hmac.withUnsafeBytes { Array($0) }
         case .ecc(let ecc): ecc.withRawBytes { Array($0) }
         case .rsa(let rsa): rsa.withDERBytes { Array($0) }
+        case .secp256k1(let key): key.withRawBytes { Array($0) }
         }
     }
 

@@ -16,7 +16,7 @@ from conftest import assert_client_error, b64
 
 PAIRS = {
     "ECC_NIST_P256": ec.SECP256R1, "ECC_NIST_P384": ec.SECP384R1, "ECC_NIST_P521": ec.SECP521R1,
-    "ECC_NIST_EDWARDS25519": None, "RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096,
+    "ECC_SECG_P256K1": ec.SECP256K1, "ECC_NIST_EDWARDS25519": None, "RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096,
 }
 
 
@@ -61,7 +61,7 @@ def test_without_plaintext(kms, key_id):
 def test_the_errors(kms, key_id):
     rsa_key = kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyId"]
     assert_client_error(lambda: kms.generate_data_key_pair(KeyId=rsa_key, KeyPairSpec="ECC_NIST_P256"), "InvalidKeyUsageException")
-    assert_client_error(lambda: kms.generate_data_key_pair(KeyId=key_id, KeyPairSpec="ECC_SECG_P256K1"), "UnsupportedOperationException")
+    assert_client_error(lambda: kms.generate_data_key_pair(KeyId=key_id, KeyPairSpec="SM2"), "UnsupportedOperationException")
     assert_client_error(lambda: kms.generate_data_key_pair(KeyId=key_id, KeyPairSpec="DSA_1024"), "ValidationException")
 
 

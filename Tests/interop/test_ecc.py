@@ -182,3 +182,40 @@ def test_ed25519_signatures_verify_with_an_independent_implementation(kms, tmp_p
         capture_output=True, text=True, timeout=30,
     )
     assert cp.returncode == 0 and "Signature Verified Successfully" in cp.stdout, cp
+
+
+def test_secp256k1_signatures_are_low_s_and_verify_independently(kms, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+    order = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+    key_id = signing_key(kms, "ECC_SECG_P256K1")
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["SigningAlgorithms"] == ["ECDSA_SHA_256"]
+    public_key = serialization.load_der_public_key(kms.get_public_key(KeyId=key_id)["PublicKey"])
+    assert isinstance(public_key.curve, ec.SECP256K1)
+    message = f"bitcoin-style {uuid.uuid4()}".encode()
+    for signed in (
+        kms.sign(KeyId=key_id, Message=message, SigningAlgorithm="ECDSA_SHA_256"),
+        kms.sign(KeyId=key_id, Message=hashlib.sha256(message).digest(), MessageType="DIGEST", SigningAlgorithm="ECDSA_SHA_256"),
+    ):
+        public_key.verify(signed["Signature"], message, ec.ECDSA(hashes.SHA256()))
+        r, s = decode_dss_signature(signed["Signature"])
+        assert s <= order // 2, "not low-S"
+        # The same signature with high S is valid too, and Verify accepts it.
+        high = encode_dss_signature(r, order - s)
+        public_key.verify(high, message, ec.ECDSA(hashes.SHA256()))
+        assert kms.verify(KeyId=key_id, Message=message, Signature=high, SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"]
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=message + b"!", Signature=signed["Signature"], SigningAlgorithm="ECDSA_SHA_256"),
+        "KMSInvalidSignatureException",
+    )
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("openssl not found", pytrace=False)
+    (tmp_path / "public.pem").write_bytes(public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    (tmp_path / "message").write_bytes(message)
+    (tmp_path / "signature").write_bytes(signed["Signature"])
+    cp = subprocess.run(
+        [openssl, "dgst", "-sha256", "-verify", str(tmp_path / "public.pem"), "-signature", str(tmp_path / "signature"), str(tmp_path / "message")],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert cp.returncode == 0 and "Verified OK" in cp.stdout, cp
