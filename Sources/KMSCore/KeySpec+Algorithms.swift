@@ -7,7 +7,7 @@ extension KeySpec {
         switch self {
         case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
         case .rsa2048, .rsa3072, .rsa4096: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
-        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519, .eccSecgP256k1: []
+        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: []
         }
     }
 
@@ -17,7 +17,7 @@ extension KeySpec {
         case .hmac256: ["HMAC_SHA_256"]
         case .hmac384: ["HMAC_SHA_384"]
         case .hmac512: ["HMAC_SHA_512"]
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519, .eccSecgP256k1: []
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: []
         }
     }
 
@@ -30,6 +30,7 @@ extension KeySpec {
         case .rsa2048, .rsa3072, .rsa4096: Self.rsaSigningAlgorithms
         // Pure EdDSA only: ED25519_PH_SHA_512 (Ed25519ph) is not in swift-crypto.
         case .eccNistEdwards25519: ["ED25519_SHA_512"]
+        case .mlDsa65, .mlDsa87: ["ML_DSA_SHAKE_256"]
         case .symmetricDefault, .hmac256, .hmac384, .hmac512: []
         }
     }
@@ -49,7 +50,7 @@ extension KeySpec {
         case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
         case .rsa2048, .rsa3072, .rsa4096: [.signVerify, .encryptDecrypt]
         case .eccNistP256, .eccNistP384, .eccNistP521: [.signVerify, .keyAgreement]
-        case .eccNistEdwards25519, .eccSecgP256k1: [.signVerify]
+        case .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: [.signVerify]
         }
     }
 

@@ -71,6 +71,9 @@ public final class SoftwareKeyStore: KeyStore {
                 return try material.sign(message, isDigest: isDigest)
             case .secp256k1(let material):
                 return try material.sign(message, isDigest: isDigest)
+            case .mlDsa(let material):
+                guard !isDigest else { throw Self.wrongSpec(version) }
+                return try material.sign(message)
             case .rsa(let material):
                 guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
                 return try material.sign(message, hash: hash, scheme: scheme)
@@ -92,6 +95,8 @@ public final class SoftwareKeyStore: KeyStore {
             return material.isValid(signature, for: message, isDigest: isDigest)
         case .secp256k1(let material):
             return material.isValid(signature, for: message, isDigest: isDigest)
+        case .mlDsa(let material):
+            return !isDigest && material.isValid(signature, for: message)
         case .rsa(let material):
             guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
             return material.isValid(signature, for: message, hash: hash, scheme: scheme)
@@ -110,6 +115,7 @@ public final class SoftwareKeyStore: KeyStore {
         case .ecc(let material): return material.publicKeyDER
         case .rsa(let material): return material.publicKeyDER
         case .secp256k1(let material): return material.publicKeyDER
+        case .mlDsa(let material): return material.publicKeyDER
         case .symmetric, .hmac: throw Self.wrongSpec(version)
         }
     }

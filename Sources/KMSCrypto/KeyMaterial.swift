@@ -13,6 +13,7 @@ public enum KeyMaterial: Sendable {
     case ecc(ECCKeyMaterial)
     case rsa(RSAKeyMaterial)
     case secp256k1(Secp256k1KeyMaterial)
+    case mlDsa(MLDSAKeyMaterial)
 
     public var spec: KeySpec {
         switch self {
@@ -21,6 +22,7 @@ public enum KeyMaterial: Sendable {
         case .ecc(let material): material.spec
         case .rsa(let material): material.spec
         case .secp256k1: .eccSecgP256k1
+        case .mlDsa(let material): material.spec
         }
     }
 
@@ -32,6 +34,7 @@ public enum KeyMaterial: Sendable {
         case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: .ecc(ECCKeyMaterial.generate(spec)!)
         case .rsa2048, .rsa3072, .rsa4096: .rsa(try RSAKeyMaterial.generate(spec))
         case .eccSecgP256k1: .secp256k1(.generate())
+        case .mlDsa65, .mlDsa87: .mlDsa(try MLDSAKeyMaterial.generate(spec))
         }
     }
 
@@ -43,6 +46,7 @@ public enum KeyMaterial: Sendable {
         case .ecc(let material): try material.withRawBytes(body)
         case .rsa(let material): try material.withDERBytes(body)
         case .secp256k1(let material): try material.withRawBytes(body)
+        case .mlDsa(let material): try material.withSeedBytes(body)
         }
     }
 
@@ -55,6 +59,7 @@ public enum KeyMaterial: Sendable {
             self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
         case .rsa2048, .rsa3072, .rsa4096: self = .rsa(try RSAKeyMaterial(spec: spec, derRepresentation: encoded))
         case .eccSecgP256k1: self = .secp256k1(try Secp256k1KeyMaterial(rawRepresentation: encoded))
+        case .mlDsa65, .mlDsa87: self = .mlDsa(try MLDSAKeyMaterial(spec: spec, seed: encoded))
         }
     }
 }
@@ -124,7 +129,7 @@ public struct HMACKeyMaterial: Sendable {
         case .hmac256: 32
         case .hmac384: 48
         case .hmac512: 64
-        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519, .eccSecgP256k1: nil
+        case .symmetricDefault, .eccNistP256, .eccNistP384, .eccNistP521, .rsa2048, .rsa3072, .rsa4096, .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: nil
         }
     }
 
@@ -521,7 +526,7 @@ public enum DataKeyPair {
         case .eccSecgP256k1:
             let key = Secp256k1KeyMaterial.generate()
             return (key.pkcs8DER, key.publicKeyDER)
-        case .symmetricDefault, .hmac256, .hmac384, .hmac512:
+        case .symmetricDefault, .hmac256, .hmac384, .hmac512, .mlDsa65, .mlDsa87:
             return nil
         }
     }

@@ -17,4 +17,6 @@ public enum KeySpec: String, Sendable, Hashable, CaseIterable {
     case rsa4096 = "RSA_4096"
     case eccNistEdwards25519 = "ECC_NIST_EDWARDS25519"
     case eccSecgP256k1 = "ECC_SECG_P256K1"
+    case mlDsa65 = "ML_DSA_65"
+    case mlDsa87 = "ML_DSA_87"
 }

@@ -92,6 +92,7 @@ public final class TestEnvironment: Sendable {
         case .ecc(let ecc): return ecc.withRawBytes { Array($0) }
         case .rsa(let rsa): return rsa.withDERBytes { Array($0) }
         case .secp256k1(let key): return key.withRawBytes { Array($0) }
+        case .mlDsa(let key): return key.withSeedBytes { Array($0) }
         }
     }
 }

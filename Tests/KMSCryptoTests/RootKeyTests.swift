@@ -14,6 +14,7 @@ struct RootKeyTests {
         case .ecc(let ecc): ecc.withRawBytes { Array($0) }
         case .rsa(let rsa): rsa.withDERBytes { Array($0) }
         case .secp256k1(let key): key.withRawBytes { Array($0) }
+        case .mlDsa(let key): key.withSeedBytes { Array($0) }
         }
     }
 

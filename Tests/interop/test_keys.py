@@ -60,12 +60,12 @@ def test_create_key_ids_unique(kms):
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"KeySpec": "ML_DSA_44", "KeyUsage": "SIGN_VERIFY"},
+        {"KeySpec": "SM2", "KeyUsage": "SIGN_VERIFY"},
         {"KeySpec": "HMAC_224", "KeyUsage": "GENERATE_VERIFY_MAC"},
         {"Origin": "EXTERNAL"},
         {"MultiRegion": True},
     ],
-    ids=["ml-dsa-44", "hmac-224", "external-origin", "multi-region"],
+    ids=["sm2", "hmac-224", "external-origin", "multi-region"],
 )
 def test_create_key_unsupported_variants(kms, kwargs):
     assert_client_error(lambda: kms.create_key(**kwargs), "UnsupportedOperationException")

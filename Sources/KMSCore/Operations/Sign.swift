@@ -73,6 +73,11 @@ enum SigningMessage {
             break
         case "DIGEST" where algorithm == "ED25519_SHA_512":
             throw KMSError.validation("The ED25519_SHA_512 signing algorithm requires MessageType RAW.")
+        case "DIGEST" where algorithm == "ML_DSA_SHAKE_256":
+            throw KMSError.validation("The ML_DSA_SHAKE_256 signing algorithm takes MessageType RAW or EXTERNAL_MU.")
+        case "EXTERNAL_MU" where algorithm == "ML_DSA_SHAKE_256":
+            // swift-crypto's ML-DSA computes μ itself and takes no external one.
+            throw KMSError.unsupported("MessageType EXTERNAL_MU is not supported by Trent yet; send the message (RAW).")
         case "DIGEST":
             // A digest must be exactly as long as the algorithm's hash.
             if let count = digestByteCounts[algorithm], message.count != count {
