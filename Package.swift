@@ -39,9 +39,11 @@ let package = Package(
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
         // Debian's libsecp256k1 (libsecp256k1-dev): swift-crypto has no secp256k1.
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // Debian's OpenSSL libcrypto (libssl-dev), for HMAC-SHA-224: swift-crypto has no SHA-224.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "KMSCrypto",
-            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto"), "CSecp256k1"],
+            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto"), "CSecp256k1", "CLibCrypto"],
             swiftSettings: swiftSettings
         ),
         // AWS JSON 1.1 wire shapes, shared by server and CLI.

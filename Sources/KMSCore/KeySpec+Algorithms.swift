@@ -7,13 +7,14 @@ extension KeySpec {
         switch self {
         case .symmetricDefault: ["SYMMETRIC_DEFAULT"]
         case .rsa2048, .rsa3072, .rsa4096: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
-        case .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: []
+        case .hmac224, .hmac256, .hmac384, .hmac512, .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: []
         }
     }
 
     /// What DescribeKey lists as `MacAlgorithms`: one for each HMAC spec, none for others.
     public var macAlgorithms: [String] {
         switch self {
+        case .hmac224: ["HMAC_SHA_224"]
         case .hmac256: ["HMAC_SHA_256"]
         case .hmac384: ["HMAC_SHA_384"]
         case .hmac512: ["HMAC_SHA_512"]
@@ -31,7 +32,7 @@ extension KeySpec {
         // Pure EdDSA only: ED25519_PH_SHA_512 (Ed25519ph) is not in swift-crypto.
         case .eccNistEdwards25519: ["ED25519_SHA_512"]
         case .mlDsa65, .mlDsa87: ["ML_DSA_SHAKE_256"]
-        case .symmetricDefault, .hmac256, .hmac384, .hmac512: []
+        case .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512: []
         }
     }
 
@@ -47,7 +48,7 @@ extension KeySpec {
     public var keyUsages: Set<KeyUsage> {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
-        case .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
+        case .hmac224, .hmac256, .hmac384, .hmac512: [.generateVerifyMAC]
         case .rsa2048, .rsa3072, .rsa4096: [.signVerify, .encryptDecrypt]
         case .eccNistP256, .eccNistP384, .eccNistP521: [.signVerify, .keyAgreement]
         case .eccNistEdwards25519, .eccSecgP256k1, .mlDsa65, .mlDsa87: [.signVerify]

@@ -1,3 +1,4 @@
+import CLibCrypto
 import Crypto
 import CryptoExtras
 public import Foundation
@@ -30,7 +31,7 @@ public enum KeyMaterial: Sendable {
     public static func generate(_ spec: KeySpec) throws(KMSCryptoError) -> KeyMaterial {
         switch spec {
         case .symmetricDefault: .symmetric(.generate())
-        case .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
+        case .hmac224, .hmac256, .hmac384, .hmac512: .hmac(.generate(spec))
         case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: .ecc(ECCKeyMaterial.generate(spec)!)
         case .rsa2048, .rsa3072, .rsa4096: .rsa(try RSAKeyMaterial.generate(spec))
         case .eccSecgP256k1: .secp256k1(.generate())
@@ -54,7 +55,7 @@ public enum KeyMaterial: Sendable {
     init(spec: KeySpec, encoded: [UInt8]) throws(KMSCryptoError) {
         switch spec {
         case .symmetricDefault: self = .symmetric(try SymmetricKeyMaterial(unsafeRawBytes: encoded))
-        case .hmac256, .hmac384, .hmac512: self = .hmac(try HMACKeyMaterial(spec: spec, unsafeRawBytes: encoded))
+        case .hmac224, .hmac256, .hmac384, .hmac512: self = .hmac(try HMACKeyMaterial(spec: spec, unsafeRawBytes: encoded))
         case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519:
             self = .ecc(try ECCKeyMaterial(spec: spec, rawRepresentation: encoded))
         case .rsa2048, .rsa3072, .rsa4096: self = .rsa(try RSAKeyMaterial(spec: spec, derRepresentation: encoded))
@@ -109,23 +110,15 @@ extension SymmetricKeyMaterial: CustomStringConvertible, CustomDebugStringConver
 }
 
 /// The secret of an HMAC key version: as many bytes as its digest is long
-/// (HMAC_256: 32 … HMAC_512: 64), as AWS KMS generates them. HMAC_224 waits
-/// for a SHA-224 in swift-crypto.
+/// (HMAC_224: 28 … HMAC_512: 64), as AWS KMS generates them. HMAC-SHA-224
+/// comes from OpenSSL's libcrypto, since swift-crypto has no SHA-224.
 public struct HMACKeyMaterial: Sendable {
     public let spec: KeySpec
     let key: SymmetricKey
 
-    /// The one MAC algorithm of each HMAC key spec, as AWS names it.
-    public var algorithm: String {
-        switch spec {
-        case .hmac384: "HMAC_SHA_384"
-        case .hmac512: "HMAC_SHA_512"
-        default: "HMAC_SHA_256"
-        }
-    }
-
     static func byteCount(of spec: KeySpec) -> Int? {
         switch spec {
+        case .hmac224: 28
         case .hmac256: 32
         case .hmac384: 48
         case .hmac512: 64
@@ -157,6 +150,7 @@ public struct HMACKeyMaterial: Sendable {
     /// The MAC of `message` with this key's digest.
     public func mac(_ message: Data) -> Data {
         switch spec {
+        case .hmac224: Self.hmacSHA224(message, key: key)
         case .hmac384: Data(HMAC<SHA384>.authenticationCode(for: message, using: key))
         case .hmac512: Data(HMAC<SHA512>.authenticationCode(for: message, using: key))
         default: Data(HMAC<SHA256>.authenticationCode(for: message, using: key))
@@ -166,10 +160,32 @@ public struct HMACKeyMaterial: Sendable {
     /// Whether `mac` is this key's MAC of `message`, compared in constant time.
     public func isValid(_ mac: Data, for message: Data) -> Bool {
         switch spec {
+        case .hmac224: Self.constantTimeEqual(Self.hmacSHA224(message, key: key), mac)
         case .hmac384: HMAC<SHA384>.isValidAuthenticationCode(mac, authenticating: message, using: key)
         case .hmac512: HMAC<SHA512>.isValidAuthenticationCode(mac, authenticating: message, using: key)
         default: HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: key)
         }
+    }
+}
+
+extension HMACKeyMaterial {
+    /// HMAC-SHA-224 through libcrypto's one-shot HMAC.
+    static func hmacSHA224(_ message: Data, key: SymmetricKey) -> Data {
+        var output = [UInt8](repeating: 0, count: 28)
+        var length: UInt32 = 0
+        key.withUnsafeBytes { keyBytes in
+            message.withUnsafeBytes { messageBytes in
+                _ = HMAC(EVP_sha224(), keyBytes.baseAddress, Int32(keyBytes.count), messageBytes.bindMemory(to: UInt8.self).baseAddress,
+                         messageBytes.count, &output, &length)
+            }
+        }
+        precondition(length == 28, "HMAC-SHA-224 is 28 bytes")
+        return Data(output)
+    }
+
+    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
@@ -526,7 +542,7 @@ public enum DataKeyPair {
         case .eccSecgP256k1:
             let key = Secp256k1KeyMaterial.generate()
             return (key.pkcs8DER, key.publicKeyDER)
-        case .symmetricDefault, .hmac256, .hmac384, .hmac512, .mlDsa65, .mlDsa87:
+        case .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512, .mlDsa65, .mlDsa87:
             return nil
         }
     }

@@ -6,6 +6,7 @@
 /// arrives with the issue that implements its cryptography.
 public enum KeySpec: String, Sendable, Hashable, CaseIterable {
     case symmetricDefault = "SYMMETRIC_DEFAULT"
+    case hmac224 = "HMAC_224"
     case hmac256 = "HMAC_256"
     case hmac384 = "HMAC_384"
     case hmac512 = "HMAC_512"

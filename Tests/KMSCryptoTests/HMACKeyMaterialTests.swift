@@ -8,6 +8,7 @@ struct HMACKeyMaterialTests {
 
     /// Expected MACs from Python's hmac and hashlib, with the key bytes 1, 2, 3, ….
     static let vectors: [(KeySpec, Int, String)] = [
+        (.hmac224, 28, "7f6121508f254cbde6b8452f47a599c2b53a0d837a937f70d6f5e068"),
         (.hmac256, 32, "0cab31755aabce1eb2ee02800ead9bc2384eb08e628e567ad53eed22490df8fe"),
         (.hmac384, 48, "666ff72d5b585feae17cbd724c34255871ddae12014c7a5ce00902a679d43e70a775fa5885128e0eae63443246f6c856"),
         (.hmac512, 64, "4a5326677b489f2ea753cce30a6072b0671026aa0022d9e74ef775e3a9cc8153c9367267d9b2e111893256c216351ca90a76f0c64b1d286a5651ab27c206f90f"),

@@ -61,11 +61,11 @@ def test_create_key_ids_unique(kms):
     "kwargs",
     [
         {"KeySpec": "SM2", "KeyUsage": "SIGN_VERIFY"},
-        {"KeySpec": "HMAC_224", "KeyUsage": "GENERATE_VERIFY_MAC"},
+        {"KeySpec": "ML_DSA_44", "KeyUsage": "SIGN_VERIFY"},
         {"Origin": "EXTERNAL"},
         {"MultiRegion": True},
     ],
-    ids=["sm2", "hmac-224", "external-origin", "multi-region"],
+    ids=["sm2", "ml-dsa-44", "external-origin", "multi-region"],
 )
 def test_create_key_unsupported_variants(kms, kwargs):
     assert_client_error(lambda: kms.create_key(**kwargs), "UnsupportedOperationException")

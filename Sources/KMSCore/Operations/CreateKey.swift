@@ -86,7 +86,7 @@ public enum CreateKey: KMSOperation {
         }
         let raw = request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue
         if let spec = KeySpec(rawValue: raw) { return spec }
-        let unsupported = ["HMAC_224", "SM2", "ML_DSA_44"]
+        let unsupported = ["SM2", "ML_DSA_44"]
         let supported = KeySpec.allCases.map(\.rawValue)
         guard unsupported.contains(raw) else {
             throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [\((supported + unsupported).joined(separator: ", "))]")
