@@ -36,6 +36,7 @@ import botocore.credentials
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import serialization
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO / ".build" / "debug" / "trent"
@@ -717,6 +718,21 @@ def aws_cli_env(server, tmp_path) -> dict[str, str]:
             **({"AWS_CA_BUNDLE": server.verify} if server.verify else {}),
         }
     )
+
+
+def openssl_verify(tmp_path: Path, public_key, message: bytes, signature: bytes, *command: str) -> subprocess.CompletedProcess:
+    """Runs `openssl COMMAND` to verify `signature` of `message` with `public_key`
+    (a `cryptography` key); `{key}`, `{message}` and `{signature}` in the command
+    name the files written for them. Fails (never skips) without openssl."""
+    exe = shutil.which("openssl")
+    if exe is None:
+        pytest.fail("openssl not found", pytrace=False)
+    files = {"key": tmp_path / "public.pem", "message": tmp_path / "message", "signature": tmp_path / "signature"}
+    files["key"].write_bytes(public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    files["message"].write_bytes(message)
+    files["signature"].write_bytes(signature)
+    args = [part.format(**{name: str(path) for name, path in files.items()}) for part in command]
+    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=30)
 
 
 def b64(data: bytes) -> str:

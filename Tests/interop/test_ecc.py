@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import subprocess
 import uuid
 
 import pytest
@@ -17,7 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
-from conftest import assert_client_error, aws_json, b64
+from conftest import assert_client_error, aws_json, b64, openssl_verify
 
 SPECS = {
     "ECC_NIST_P256": ("ECDSA_SHA_256", ec.SECP256R1, hashes.SHA256, hashlib.sha256, "-sha256"),
@@ -76,20 +74,11 @@ def test_signatures_verify_with_an_independent_implementation(kms, spec):
 
 
 def test_openssl_verifies_a_signature(kms, tmp_path):
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.fail("openssl not found", pytrace=False)
     key_id = signing_key(kms, "ECC_NIST_P384")
-    pem = serialization.load_der_public_key(kms.get_public_key(KeyId=key_id)["PublicKey"]).public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    (tmp_path / "public.pem").write_bytes(pem)
-    (tmp_path / "message").write_bytes(b"checked by openssl")
+    public_key = serialization.load_der_public_key(kms.get_public_key(KeyId=key_id)["PublicKey"])
     signature = kms.sign(KeyId=key_id, Message=b"checked by openssl", SigningAlgorithm="ECDSA_SHA_384")["Signature"]
-    (tmp_path / "signature").write_bytes(signature)
-    cp = subprocess.run(
-        [openssl, "dgst", "-sha384", "-verify", str(tmp_path / "public.pem"), "-signature", str(tmp_path / "signature"), str(tmp_path / "message")],
-        capture_output=True, text=True, timeout=30,
+    cp = openssl_verify(
+        tmp_path, public_key, b"checked by openssl", signature, "dgst", "-sha384", "-verify", "{key}", "-signature", "{signature}", "{message}"
     )
     assert cp.returncode == 0 and "Verified OK" in cp.stdout, cp
 
@@ -170,16 +159,9 @@ def test_ed25519_signatures_verify_with_an_independent_implementation(kms, tmp_p
         lambda: kms.sign(KeyId=key_id, Message=b"d" * 64, MessageType="DIGEST", SigningAlgorithm="ED25519_PH_SHA_512"),
         "UnsupportedOperationException",
     )
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.fail("openssl not found", pytrace=False)
-    (tmp_path / "public.pem").write_bytes(public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
-    (tmp_path / "message").write_bytes(message)
-    (tmp_path / "signature").write_bytes(signed["Signature"])
-    cp = subprocess.run(
-        [openssl, "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "public.pem"), "-rawin",
-         "-in", str(tmp_path / "message"), "-sigfile", str(tmp_path / "signature")],
-        capture_output=True, text=True, timeout=30,
+    cp = openssl_verify(
+        tmp_path, public_key, message, signed["Signature"], "pkeyutl", "-verify", "-pubin", "-inkey", "{key}", "-rawin", "-in", "{message}",
+        "-sigfile", "{signature}",
     )
     assert cp.returncode == 0 and "Signature Verified Successfully" in cp.stdout, cp
 
@@ -208,14 +190,7 @@ def test_secp256k1_signatures_are_low_s_and_verify_independently(kms, tmp_path):
         lambda: kms.verify(KeyId=key_id, Message=message + b"!", Signature=signed["Signature"], SigningAlgorithm="ECDSA_SHA_256"),
         "KMSInvalidSignatureException",
     )
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.fail("openssl not found", pytrace=False)
-    (tmp_path / "public.pem").write_bytes(public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
-    (tmp_path / "message").write_bytes(message)
-    (tmp_path / "signature").write_bytes(signed["Signature"])
-    cp = subprocess.run(
-        [openssl, "dgst", "-sha256", "-verify", str(tmp_path / "public.pem"), "-signature", str(tmp_path / "signature"), str(tmp_path / "message")],
-        capture_output=True, text=True, timeout=30,
+    cp = openssl_verify(
+        tmp_path, public_key, message, signed["Signature"], "dgst", "-sha256", "-verify", "{key}", "-signature", "{signature}", "{message}"
     )
     assert cp.returncode == 0 and "Verified OK" in cp.stdout, cp

@@ -4,8 +4,6 @@ signing algorithm AWS offers for them, each signature verified by Python
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import uuid
 
 import pytest
@@ -13,7 +11,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from conftest import assert_client_error
+from conftest import assert_client_error, openssl_verify
 
 HASHES = {"SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 ALGORITHMS = [f"{scheme}_{h}" for scheme in ("RSASSA_PSS", "RSASSA_PKCS1_V1_5") for h in HASHES]
@@ -61,18 +59,11 @@ def test_larger_keys(kms, spec, bits):
 
 
 def test_openssl_verifies_a_pss_signature(kms, rsa_2048, tmp_path):
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.fail("openssl not found", pytrace=False)
-    public = serialization.load_der_public_key(kms.get_public_key(KeyId=rsa_2048["KeyId"])["PublicKey"])
-    (tmp_path / "public.pem").write_bytes(public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
-    (tmp_path / "message").write_bytes(b"checked by openssl")
+    public_key = serialization.load_der_public_key(kms.get_public_key(KeyId=rsa_2048["KeyId"])["PublicKey"])
     signature = kms.sign(KeyId=rsa_2048["KeyId"], Message=b"checked by openssl", SigningAlgorithm="RSASSA_PSS_SHA_256")["Signature"]
-    (tmp_path / "signature").write_bytes(signature)
-    cp = subprocess.run(
-        [openssl, "dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1",
-         "-verify", str(tmp_path / "public.pem"), "-signature", str(tmp_path / "signature"), str(tmp_path / "message")],
-        capture_output=True, text=True, timeout=30,
+    cp = openssl_verify(
+        tmp_path, public_key, b"checked by openssl", signature, "dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss",
+        "-sigopt", "rsa_pss_saltlen:-1", "-verify", "{key}", "-signature", "{signature}", "{message}",
     )
     assert cp.returncode == 0 and "Verified OK" in cp.stdout, cp
 

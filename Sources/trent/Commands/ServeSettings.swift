@@ -66,16 +66,12 @@ struct ServeSettings {
         text(flag, name)?.value
     }
 
-    func int(_ flag: Int?, _ name: String, default fallback: Int?, in range: ClosedRange<Int>) throws -> Int? {
+    func int(_ flag: Int?, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let (value, source) = text(flag.map(String.init), name) else { return fallback }
         guard let number = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
             throw ValidationError("\(source) = \(value) is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
-    }
-
-    func int(_ flag: Int?, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        try int(flag, name, default: Optional(fallback), in: range) ?? fallback
     }
 
     func double(_ flag: Double?, _ name: String, default fallback: Double, in range: ClosedRange<Double>) throws -> Double {
