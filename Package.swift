@@ -39,11 +39,14 @@ let package = Package(
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
         // Debian's libsecp256k1 (libsecp256k1-dev): swift-crypto has no secp256k1.
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
-        // Debian's OpenSSL libcrypto (libssl-dev), for HMAC-SHA-224: swift-crypto has no SHA-224.
+        // Debian's libsodium, for Ed25519ph (ED25519_PH_SHA_512): neither swift-crypto nor OpenSSL 3.0 has it.
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // Debian's OpenSSL libcrypto (libssl-dev), for HMAC-SHA-224 and RSA signatures of supplied digests,
+        // which swift-crypto cannot make (it has no SHA-224, and signs only digests of its own hash types).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "KMSCrypto",
-            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto"), "CSecp256k1", "CLibCrypto"],
+            dependencies: [crypto, .product(name: "CryptoExtras", package: "swift-crypto"), "CSecp256k1", "CLibCrypto", "CSodium"],
             swiftSettings: swiftSettings
         ),
         // AWS JSON 1.1 wire shapes, shared by server and CLI.

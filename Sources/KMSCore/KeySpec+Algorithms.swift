@@ -29,8 +29,7 @@ extension KeySpec {
         case .eccNistP384: ["ECDSA_SHA_384"]
         case .eccNistP521: ["ECDSA_SHA_512"]
         case .rsa2048, .rsa3072, .rsa4096: Self.rsaSigningAlgorithms
-        // Pure EdDSA only: ED25519_PH_SHA_512 (Ed25519ph) is not in swift-crypto.
-        case .eccNistEdwards25519: ["ED25519_SHA_512"]
+        case .eccNistEdwards25519: ["ED25519_SHA_512", "ED25519_PH_SHA_512"]
         case .mlDsa65, .mlDsa87: ["ML_DSA_SHAKE_256"]
         case .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512: []
         }

@@ -75,8 +75,9 @@ public final class SoftwareKeyStore: KeyStore {
                 guard !isDigest else { throw Self.wrongSpec(version) }
                 return try material.sign(message)
             case .rsa(let material):
-                guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
-                return try material.sign(message, hash: hash, scheme: scheme)
+                guard let (hash, scheme) = Self.rsa(algorithm) else { throw Self.wrongSpec(version) }
+                return try isDigest
+                    ? material.sign(digest: message, hash: hash, scheme: scheme) : material.sign(message, hash: hash, scheme: scheme)
             case .symmetric, .hmac:
                 throw Self.wrongSpec(version)
             }
@@ -98,8 +99,10 @@ public final class SoftwareKeyStore: KeyStore {
         case .mlDsa(let material):
             return !isDigest && material.isValid(signature, for: message)
         case .rsa(let material):
-            guard let (hash, scheme) = Self.rsa(algorithm), !isDigest else { throw Self.wrongSpec(version) }
-            return material.isValid(signature, for: message, hash: hash, scheme: scheme)
+            guard let (hash, scheme) = Self.rsa(algorithm) else { throw Self.wrongSpec(version) }
+            return isDigest
+                ? material.isValid(signature, forDigest: message, hash: hash, scheme: scheme)
+                : material.isValid(signature, for: message, hash: hash, scheme: scheme)
         case .symmetric, .hmac:
             throw Self.wrongSpec(version)
         }

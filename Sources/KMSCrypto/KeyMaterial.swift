@@ -304,7 +304,8 @@ public struct ECCKeyMaterial: Sendable {
 
     /// A DER-encoded ECDSA signature of `message`, hashed with the curve's hash,
     /// or, when `isDigest`, of `message` taken as that hash already; for
-    /// Ed25519 the 64-byte EdDSA signature of the whole message.
+    /// Ed25519 the 64-byte EdDSA signature of the whole message, or, when
+    /// `isDigest`, the Ed25519ph signature of the SHA-512 digest `message`.
     public func sign(_ message: Data, isDigest: Bool) throws(KMSCryptoError) -> Data {
         do {
             switch curve {
@@ -315,9 +316,8 @@ public struct ECCKeyMaterial: Sendable {
             case .p521(let key):
                 return try (isDigest ? key.signature(for: SuppliedDigest<Bytes64>(message)) : key.signature(for: message)).derRepresentation
             case .ed25519(let key):
-                // Ed25519ph is not in swift-crypto; the operation refuses DIGEST before this.
-                guard !isDigest else { throw KMSCryptoError.primitiveFailure }
-                return try key.signature(for: message)
+                // A digest is signed only by ED25519_PH_SHA_512; the operation pairs them.
+                return try isDigest ? Ed25519ph.sign(message, seed: key.rawRepresentation) : key.signature(for: message)
             }
         } catch {
             throw .primitiveFailure
@@ -343,7 +343,9 @@ public struct ECCKeyMaterial: Sendable {
                 ? key.publicKey.isValidSignature(parsed, for: SuppliedDigest<Bytes64>(message))
                 : key.publicKey.isValidSignature(parsed, for: message)
         case .ed25519(let key):
-            return !isDigest && key.publicKey.isValidSignature(signature, for: message)
+            return isDigest
+                ? Ed25519ph.isValid(signature, for: message, publicKey: key.publicKey.rawRepresentation)
+                : key.publicKey.isValidSignature(signature, for: message)
         }
     }
 }
@@ -484,7 +486,17 @@ public struct RSAKeyMaterial: Sendable {
         }
     }
 
-    public enum Hash: Sendable { case sha256, sha384, sha512 }
+    public enum Hash: Sendable {
+        case sha256, sha384, sha512
+
+        var byteCount: Int {
+            switch self {
+            case .sha256: 32
+            case .sha384: 48
+            case .sha512: 64
+            }
+        }
+    }
 
     /// The signature of `message`, hashed with `hash`.
     public func sign(_ message: Data, hash: Hash, scheme: Scheme) throws(KMSCryptoError) -> Data {

@@ -61,7 +61,7 @@ struct ECCKeyMaterialTests {
 }
 
 extension ECCKeyMaterialTests {
-    @Test func ed25519SignsWholeMessagesOnly() throws {
+    @Test func ed25519SignsWholeMessagesAndPrehashedOnes() throws {
         guard case .ecc(let key) = try KeyMaterial.generate(.eccNistEdwards25519) else {
             Issue.record("no Ed25519 material")
             return
@@ -70,10 +70,27 @@ extension ECCKeyMaterialTests {
         #expect(signature.count == 64)
         #expect(key.isValid(signature, for: Self.message, isDigest: false))
         #expect(!key.isValid(signature, for: Self.message + Data([0]), isDigest: false))
+        // Ed25519 and Ed25519ph signatures of the same bytes differ (RFC 8032's dom2 prefix).
         #expect(!key.isValid(signature, for: Self.message, isDigest: true))
-        #expect(throws: KMSCryptoError.primitiveFailure) { try key.sign(Data(count: 64), isDigest: true) }
+        let prehashed = try key.sign(Self.message, isDigest: true)
+        #expect(prehashed != signature && key.isValid(prehashed, for: Self.message, isDigest: true))
+        #expect(!key.isValid(prehashed, for: Self.message, isDigest: false))
         // RFC 8410's SubjectPublicKeyInfo: a 12-byte header, then the key.
         #expect(key.publicKeyDER.count == 44 && key.publicKeyDER.prefix(4) == Data([0x30, 0x2A, 0x30, 0x05]))
+    }
+}
+
+extension ECCKeyMaterialTests {
+    /// RFC 8032 section 7.3, the Ed25519ph test vector ("abc"), as libsodium prehashes its input.
+    @Test func ed25519phMatchesRFC8032() throws {
+        let key = try ECCKeyMaterial(spec: .eccNistEdwards25519, rawRepresentation: hex("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"))
+        #expect(key.publicKeyDER.suffix(32) == Data(hex("ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf")))
+        let signature = try key.sign(Data("abc".utf8), isDigest: true)
+        let expected = "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae41"
+            + "31f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406"
+        #expect(signature == Data(hex(expected)))
+        #expect(key.isValid(signature, for: Data("abc".utf8), isDigest: true))
+        #expect(!key.isValid(signature, for: Data("abd".utf8), isDigest: true))
     }
 }
 

@@ -138,7 +138,7 @@ def test_ed25519_signatures_verify_with_an_independent_implementation(kms, tmp_p
 
     key_id = signing_key(kms, "ECC_NIST_EDWARDS25519")
     metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
-    assert metadata["SigningAlgorithms"] == ["ED25519_SHA_512"]
+    assert metadata["SigningAlgorithms"] == ["ED25519_SHA_512", "ED25519_PH_SHA_512"]
     public_key = serialization.load_der_public_key(kms.get_public_key(KeyId=key_id)["PublicKey"])
     assert isinstance(public_key, ed25519.Ed25519PublicKey)
     message = f"edwards {uuid.uuid4()}".encode()
@@ -155,15 +155,48 @@ def test_ed25519_signatures_verify_with_an_independent_implementation(kms, tmp_p
     assert_client_error(
         lambda: kms.sign(KeyId=key_id, Message=b"d" * 64, MessageType="DIGEST", SigningAlgorithm="ED25519_SHA_512"), "ValidationException"
     )
-    assert_client_error(
-        lambda: kms.sign(KeyId=key_id, Message=b"d" * 64, MessageType="DIGEST", SigningAlgorithm="ED25519_PH_SHA_512"),
-        "UnsupportedOperationException",
-    )
     cp = openssl_verify(
         tmp_path, public_key, message, signed["Signature"], "pkeyutl", "-verify", "-pubin", "-inkey", "{key}", "-rawin", "-in", "{message}",
         "-sigfile", "{signature}",
     )
     assert cp.returncode == 0 and "Signature Verified Successfully" in cp.stdout, cp
+
+
+def test_ed25519ph_signatures_verify_with_an_independent_implementation(kms):
+    # Python cryptography has no Ed25519ph; PyCryptodome does (RFC 8032's HashEdDSA when given a hash object).
+    from Crypto.Hash import SHA512
+    from Crypto.PublicKey import ECC
+    from Crypto.Signature import eddsa
+
+    key_id = signing_key(kms, "ECC_NIST_EDWARDS25519")
+    verifier = eddsa.new(ECC.import_key(kms.get_public_key(KeyId=key_id)["PublicKey"]), "rfc8032")
+    digest = hashlib.sha512(f"prehashed {uuid.uuid4()}".encode()).digest()
+    signed = kms.sign(KeyId=key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm="ED25519_PH_SHA_512")
+    assert len(signed["Signature"]) == 64 and signed["SigningAlgorithm"] == "ED25519_PH_SHA_512"
+    # AWS: with DIGEST, KMS still applies Ed25519ph's own SHA-512 prehash, so the digest is hashed twice.
+    verifier.verify(SHA512.new(digest), signed["Signature"])
+    with pytest.raises(ValueError):
+        verifier.verify(SHA512.new(digest[:-1] + b"!"), signed["Signature"])
+    with pytest.raises(ValueError):
+        verifier.verify(digest, signed["Signature"])  # as pure Ed25519 of the digest: a different signature
+    assert kms.verify(
+        KeyId=key_id, Message=digest, MessageType="DIGEST", Signature=signed["Signature"], SigningAlgorithm="ED25519_PH_SHA_512"
+    )["SignatureValid"]
+    tampered = signed["Signature"][:-1] + bytes([signed["Signature"][-1] ^ 1])
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=digest, MessageType="DIGEST", Signature=tampered, SigningAlgorithm="ED25519_PH_SHA_512"),
+        "KMSInvalidSignatureException",
+    )
+    pure = kms.sign(KeyId=key_id, Message=digest, SigningAlgorithm="ED25519_SHA_512")["Signature"]
+    assert_client_error(
+        lambda: kms.verify(KeyId=key_id, Message=digest, MessageType="DIGEST", Signature=pure, SigningAlgorithm="ED25519_PH_SHA_512"),
+        "KMSInvalidSignatureException",
+    )
+    assert_client_error(lambda: kms.sign(KeyId=key_id, Message=digest, SigningAlgorithm="ED25519_PH_SHA_512"), "ValidationException")
+    assert_client_error(
+        lambda: kms.sign(KeyId=key_id, Message=digest[:32], MessageType="DIGEST", SigningAlgorithm="ED25519_PH_SHA_512"),
+        "ValidationException",
+    )
 
 
 def test_secp256k1_signatures_are_low_s_and_verify_independently(kms, tmp_path):

@@ -32,7 +32,7 @@ public enum Sign: KMSOperation {
 
     public static func perform(_ request: SignRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<SignResponse> {
         let key = keys[.key]
-        let isDigest = try SigningMessage.isDigest(request.MessageType, key: key)
+        let isDigest = SigningMessage.isDigest(request.MessageType)
         let signature = try await context.environment.sign(request.Message, isDigest: isDigest, algorithm: request.SigningAlgorithm, under: key)
         return Outcome(SignResponse(KeyId: key.arn, Signature: signature, SigningAlgorithm: request.SigningAlgorithm))
     }
@@ -49,26 +49,21 @@ enum SigningMessage {
         "ECDSA_SHA_256": 32, "ECDSA_SHA_384": 48, "ECDSA_SHA_512": 64,
         "RSASSA_PSS_SHA_256": 32, "RSASSA_PSS_SHA_384": 48, "RSASSA_PSS_SHA_512": 64,
         "RSASSA_PKCS1_V1_5_SHA_256": 32, "RSASSA_PKCS1_V1_5_SHA_384": 48, "RSASSA_PKCS1_V1_5_SHA_512": 64,
+        "ED25519_PH_SHA_512": 64,
     ]
 
-    /// Whether the message is a digest; RSA keys sign only whole messages here.
-    static func isDigest(_ messageType: String?, key: ResolvedKey) throws(KMSError) -> Bool {
-        guard messageType == "DIGEST" else { return false }
-        if key.record.keySpec.isRSA { throw digestUnsupported }
-        return true
+    /// Whether the message is a digest (for Ed25519 keys: whether the algorithm is ED25519_PH_SHA_512).
+    static func isDigest(_ messageType: String?) -> Bool {
+        messageType == "DIGEST"
     }
-
-    // swift-crypto signs an RSA digest only of its own hash types, which cannot be made from bytes.
-    private static let digestUnsupported = KMSError.unsupported("MessageType DIGEST with RSA keys is not supported by Trent yet; send the message (RAW).")
 
     static func validate(_ messageType: String?, algorithm: String, message: Data) throws(KMSError) {
         guard algorithms.contains(algorithm) else {
             throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [\(algorithms.joined(separator: ", "))]")
         }
-        if algorithm == "ED25519_PH_SHA_512" {
-            throw KMSError.unsupported("ED25519_PH_SHA_512 (Ed25519ph) is not supported by Trent yet; ED25519_SHA_512 is.")
-        }
         switch messageType ?? "RAW" {
+        case "RAW" where algorithm == "ED25519_PH_SHA_512":
+            throw KMSError.validation("The ED25519_PH_SHA_512 signing algorithm requires MessageType DIGEST.")
         case "RAW":
             break
         case "DIGEST" where algorithm == "ED25519_SHA_512":

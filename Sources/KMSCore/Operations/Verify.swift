@@ -33,7 +33,7 @@ public enum Verify: KMSOperation {
     public static func perform(_ request: VerifyRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<VerifyResponse> {
         let key = keys[.key]
         let valid = try await context.environment.verify(
-            request.Signature, for: request.Message, isDigest: try SigningMessage.isDigest(request.MessageType, key: key),
+            request.Signature, for: request.Message, isDigest: SigningMessage.isDigest(request.MessageType),
             algorithm: request.SigningAlgorithm, under: key
         )
         // As AWS: a signature that does not verify is an error, not SignatureValid false.
