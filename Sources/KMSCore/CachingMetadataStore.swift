@@ -10,7 +10,7 @@ import Synchronization
 ///   returning, win or lose, so this process always sees its own writes.
 /// - A key or alias record is served from memory for at most `lifetime`
 ///   after it was read, so a change made by another process is seen here
-///   within that bound. Key versions never change once written, so they are
+///   within that bound. Generated key versions never change once written, so they are
 ///   kept until their key is destroyed through this layer or the cache fills;
 ///   using one always goes through its key's record first.
 /// - A read that overlaps a local write does not fill the cache, so a slow
@@ -112,7 +112,8 @@ public final class CachingMetadataStore: MetadataStore {
         let (cached, generation) = cache.withLock { ($0.versions[ref], $0.generation) }
         if let cached { return cached }
         let found = try await base.keyVersion(id, version: version)
-        if let found {
+        // Imported material can be deleted and imported again, so it is read afresh every time.
+        if let found, found.imported == nil {
             cache.withLock { cache in
                 guard cache.generation == generation else { return }
                 Self.insert(found, at: ref, into: &cache.versions)
@@ -153,6 +154,9 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.keys[record.id] = nil
                 case .addKeyVersion(let version):
                     cache.keys[version.keyID] = nil
+                case .replaceKeyVersion(let version):
+                    cache.keys[version.keyID] = nil
+                    cache.versions[VersionRef(keyID: version.keyID, version: version.version)] = nil
                 case .destroyKey(let id, _):
                     cache.keys[id] = nil
                     cache.grants[id] = nil
@@ -190,6 +194,7 @@ public final class CachingMetadataStore: MetadataStore {
 
     public func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] { try await base.keyVersions(of: id) }
     public func keysDueForRotation(by date: Date) async throws -> [KeyID] { try await base.keysDueForRotation(by: date) }
+    public func importedVersionsExpiring(by date: Date) async throws -> [StoredKeyVersion] { try await base.importedVersionsExpiring(by: date) }
     public func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? { try await base.keyLastUsage(id) }
 
     public func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {

@@ -10,14 +10,17 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         case disabled = "DisabledException"
         case dryRun = "DryRunOperationException"
         case expiredToken = "ExpiredTokenException"
+        case expiredImportToken = "ExpiredImportTokenException"
         case incompleteSignature = "IncompleteSignatureException"
         case incorrectKey = "IncorrectKeyException"
+        case incorrectKeyMaterial = "IncorrectKeyMaterialException"
         case internalFailure = "KMSInternalException"
         case invalidAliasName = "InvalidAliasNameException"
         case invalidArn = "InvalidArnException"
         case invalidCiphertext = "InvalidCiphertextException"
         case invalidGrantID = "InvalidGrantIdException"
         case invalidGrantToken = "InvalidGrantTokenException"
+        case invalidImportToken = "InvalidImportTokenException"
         case invalidKeyUsage = "InvalidKeyUsageException"
         case invalidMac = "KMSInvalidMacException"
         case invalidKMSSignature = "KMSInvalidSignatureException"
@@ -65,7 +68,7 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
             case .throttling: "Throttling"
             case .unknownOperation, .unsupportedOperation: "InvalidAction"
             case .unrecognizedClient: "InvalidClientTokenId"
-            case .disabled, .dryRun, .incorrectKey, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
+            case .disabled, .dryRun, .incorrectKey, .incorrectKeyMaterial, .expiredImportToken, .invalidImportToken, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
                  .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidState, .serialization, .tag, .validation,
                  .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:
                 "ValidationError"

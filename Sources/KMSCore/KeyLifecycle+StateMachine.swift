@@ -10,8 +10,9 @@ public struct KeyAccess: Sendable, Hashable {
 
     /// Encrypt, Decrypt, ReEncrypt, GenerateDataKey*: only an Enabled key.
     public static let cryptographic = KeyAccess(acceptedStates: [.enabled])
-    /// EnableKey, DisableKey, ScheduleKeyDeletion, UpdateKeyDescription, CreateAlias, UpdateAlias: not while pending deletion.
-    public static let management = KeyAccess(acceptedStates: [.enabled, .disabled])
+    /// EnableKey, DisableKey, ScheduleKeyDeletion, UpdateKeyDescription, CreateAlias, UpdateAlias: not while pending
+    /// deletion. A key pending import takes them too, except EnableKey and DisableKey, which refuse it themselves.
+    public static let management = KeyAccess(acceptedStates: [.enabled, .disabled, .pendingImport])
     /// DescribeKey, DeleteAlias: any state.
     public static let readOnly = KeyAccess(acceptedStates: Set(KeyState.allCases))
     /// CancelKeyDeletion.
@@ -35,6 +36,8 @@ public enum KeyLifecycle {
             throw KMSError(.disabled, "\(arn) is disabled.")
         case .pendingDeletion:
             throw KMSError(.invalidState, "\(arn) is pending deletion.")
+        case .pendingImport:
+            throw KMSError(.invalidState, "\(arn) is pending import.")
         case .enabled, .disabled:
             throw KMSError(.invalidState, "\(arn) is not pending deletion.")
         }
@@ -42,6 +45,7 @@ public enum KeyLifecycle {
 
     public static func enable(_ record: KeyRecord, arn: String) throws(KMSError) -> KeyRecord {
         guard record.state != .pendingDeletion else { throw KMSError(.invalidState, "\(arn) is pending deletion.") }
+        guard record.state != .pendingImport else { throw KMSError(.invalidState, "\(arn) is pending import.") }
         var next = record
         next.state = .enabled
         return next
@@ -49,6 +53,7 @@ public enum KeyLifecycle {
 
     public static func disable(_ record: KeyRecord, arn: String) throws(KMSError) -> KeyRecord {
         guard record.state != .pendingDeletion else { throw KMSError(.invalidState, "\(arn) is pending deletion.") }
+        guard record.state != .pendingImport else { throw KMSError(.invalidState, "\(arn) is pending import.") }
         var next = record
         next.state = .disabled
         return next

@@ -25,7 +25,10 @@ extension KeyRecord {
         )
         metadata.SigningAlgorithms = keyUsage == .signVerify ? keySpec.signingAlgorithms : nil
         metadata.KeyAgreementAlgorithms = keyUsage == .keyAgreement ? keySpec.keyAgreementAlgorithms : nil
-        metadata.CurrentKeyMaterialId = KeyRotation.materialID(of: id, version: currentVersion)
+        // A key awaiting its first import has no material yet.
+        metadata.CurrentKeyMaterialId = currentVersion == 0 ? nil : KeyRotation.materialID(of: id, version: currentVersion)
+        metadata.ExpirationModel = expirationModel?.rawValue
+        metadata.ValidTo = validTo
         return metadata
     }
 
@@ -51,6 +54,8 @@ extension KeyMetadata {
             "deletionDate": DeletionDate.map(AuditValue.date),
             "origin": .string(Origin),
             "keyManager": .string(KeyManager),
+            "expirationModel": ExpirationModel.map(AuditValue.string),
+            "validTo": ValidTo.map(AuditValue.date),
             "customerMasterKeySpec": .string(CustomerMasterKeySpec),
             "keySpec": .string(KeySpec),
             "encryptionAlgorithms": EncryptionAlgorithms.map { .list($0.map(AuditValue.string)) },

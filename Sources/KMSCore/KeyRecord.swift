@@ -10,6 +10,8 @@ public enum KeyUsage: String, Sendable, Hashable {
 
 public enum KeyOrigin: String, Sendable, Hashable {
     case awsKMS = "AWS_KMS"
+    /// Material the customer imports (BYOK).
+    case external = "EXTERNAL"
 }
 
 /// Everything stored about a customer master key except its material.
@@ -29,6 +31,9 @@ public struct KeyRecord: Sendable, Hashable {
     /// Automatic rotation: its period, nil while disabled, and when it next runs.
     public var rotationPeriodInDays: Int?
     public var nextRotationDate: Date?
+    /// For imported material: whether the current material expires, and when (DescribeKey's ExpirationModel and ValidTo).
+    public var expirationModel: ExpirationModel?
+    public var validTo: Date?
     /// Bumped by every stored change; a write names the revision it was
     /// derived from, so two concurrent read-modify-writes cannot both win.
     public var revision: Int64
@@ -53,6 +58,8 @@ public struct KeyRecord: Sendable, Hashable {
         self.revision = revision
         self.rotationPeriodInDays = nil
         self.nextRotationDate = nil
+        self.expirationModel = nil
+        self.validTo = nil
     }
 }
 
@@ -77,9 +84,11 @@ public struct StoredKeyVersion: Sendable, Hashable {
     public var createdAt: Date
     /// How this version came to be: nil for a key's first, else the rotation that made it.
     public var rotationType: RotationType?
+    /// Nil for material Trent generated.
+    public var imported: ImportedMaterial?
     public init(
         keyID: KeyID, version: UInt32, keySpec: KeySpec, wrappingFormat: WrappingFormat, material: [UInt8], createdAt: Date,
-        rotationType: RotationType? = nil
+        rotationType: RotationType? = nil, imported: ImportedMaterial? = nil
     ) {
         self.keyID = keyID
         self.version = version
@@ -88,7 +97,38 @@ public struct StoredKeyVersion: Sendable, Hashable {
         self.material = material
         self.createdAt = createdAt
         self.rotationType = rotationType
+        self.imported = imported
     }
+}
+
+/// What is kept about one imported key material besides the material itself.
+public struct ImportedMaterial: Sendable, Hashable {
+    /// Identifies the material, so that a re-import is checked against it even after it was deleted.
+    public var fingerprint: [UInt8]
+    /// ImportState PENDING_IMPORT: the material was deleted or expired, and its wrapped bytes are gone.
+    public var isDeleted: Bool
+    /// KeyMaterialState PENDING_ROTATION: imported as new material that RotateKeyOnDemand has not yet made current.
+    public var isPendingRotation: Bool
+    public var expirationModel: ExpirationModel
+    public var validTo: Date?
+    public var description: String?
+
+    public init(
+        fingerprint: [UInt8], isDeleted: Bool = false, isPendingRotation: Bool = false, expirationModel: ExpirationModel,
+        validTo: Date?, description: String?
+    ) {
+        self.fingerprint = fingerprint
+        self.isDeleted = isDeleted
+        self.isPendingRotation = isPendingRotation
+        self.expirationModel = expirationModel
+        self.validTo = validTo
+        self.description = description
+    }
+}
+
+public enum ExpirationModel: String, Sendable, Hashable {
+    case expires = "KEY_MATERIAL_EXPIRES"
+    case doesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE"
 }
 
 public enum RotationType: String, Sendable, Hashable {

@@ -10,11 +10,28 @@ enum KeyRotation {
     /// AWS's quota of on-demand rotations per key.
     static let onDemandLimit = 25
 
-    /// Only symmetric keys whose material Trent made can rotate here.
-    static func checkRotatable(_ record: KeyRecord, arn: String) throws(KMSError) {
-        guard record.keySpec == .symmetricDefault, record.origin == .awsKMS else {
-            throw KMSError.unsupported("\(arn) cannot be rotated: only symmetric keys of origin AWS_KMS rotate.")
+    /// Only symmetric keys rotate: automatically those whose material Trent
+    /// made, on demand also those with imported material, as AWS allows.
+    static func checkRotatable(_ record: KeyRecord, arn: String, automatically: Bool) throws(KMSError) {
+        guard record.keySpec == .symmetricDefault else {
+            throw KMSError.unsupported("\(arn) cannot be rotated: only symmetric encryption keys rotate.")
         }
+        guard record.origin == .awsKMS || (record.origin == .external && !automatically) else {
+            throw KMSError.unsupported("\(arn) has origin \(record.origin.rawValue), whose key material does not rotate automatically.")
+        }
+    }
+
+    /// The writes that make imported material pending rotation current (RotateKeyOnDemand on an EXTERNAL key).
+    static func promote(_ pending: StoredKeyVersion, of record: KeyRecord, now: Date) -> [StoreWrite] {
+        var promoted = pending
+        promoted.imported?.isPendingRotation = false
+        promoted.rotationType = .onDemand
+        promoted.createdAt = now
+        var updated = record
+        updated.currentVersion = pending.version
+        updated.expirationModel = pending.imported?.expirationModel
+        updated.validTo = pending.imported?.validTo
+        return [.replaceKeyVersion(promoted), .updateKey(updated)]
     }
 
     /// The writes that make a new version current, to commit together. An

@@ -1,7 +1,9 @@
 /// The states a key can be in. Only those this release reaches are listed;
-/// `PendingImport`, `Unavailable` and the replica states arrive with their features.
+/// `Unavailable` and the replica states arrive with their features.
 public enum KeyState: String, Sendable, Hashable, CaseIterable {
     case enabled = "Enabled"
     case disabled = "Disabled"
     case pendingDeletion = "PendingDeletion"
+    /// A key of origin EXTERNAL without usable current material: never imported, deleted or expired.
+    case pendingImport = "PendingImport"
 }

@@ -39,6 +39,33 @@ public protocol KeyStore: Sendable {
     /// The DER SubjectPublicKeyInfo of an asymmetric key version.
     func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data
 
-    /// Drops anything held in memory for a key that no longer exists.
+    /// Parameters for importing material into a key of origin EXTERNAL: a
+    /// fresh RSA wrapping key's public half (DER SubjectPublicKeyInfo), and a
+    /// token that binds its private half to the key, the algorithm and `validTo`.
+    func importParameters(
+        for keyID: KeyID, wrappingKeySpec: KeySpec, algorithm: ImportWrappingAlgorithm, validTo: Date
+    ) async throws(KMSError) -> ImportParameters
+    /// Opens the token, unwraps the material and returns it as a version of
+    /// `spec` to store, with its fingerprint in `imported` (the other fields are the caller's).
+    /// `InvalidImportTokenException`, `ExpiredImportTokenException`,
+    /// `InvalidCiphertextException` or `IncorrectKeyMaterialException` as AWS names each failure.
+    func importKeyVersion(
+        of keyID: KeyID, version: UInt32, spec: KeySpec, token: [UInt8], encryptedMaterial: Data, now: Date
+    ) async throws(KMSError) -> StoredKeyVersion
+
+    /// Drops anything held in memory for a key that no longer exists, or whose imported material was deleted.
     func forget(_ keyID: KeyID)
+}
+
+public struct ImportParameters: Sendable {
+    public var token: [UInt8]
+    public var publicKey: Data
+}
+
+/// GetParametersForImport's WrappingAlgorithm values this release accepts.
+public enum ImportWrappingAlgorithm: String, Sendable, CaseIterable {
+    case rsaesOAEPSHA1 = "RSAES_OAEP_SHA_1"
+    case rsaesOAEPSHA256 = "RSAES_OAEP_SHA_256"
+    case rsaAESKeyWrapSHA1 = "RSA_AES_KEY_WRAP_SHA_1"
+    case rsaAESKeyWrapSHA256 = "RSA_AES_KEY_WRAP_SHA_256"
 }

@@ -21,6 +21,8 @@ public protocol MetadataStore: Sendable {
     func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion]
     /// Enabled keys whose automatic rotation is due by `date`, soonest first.
     func keysDueForRotation(by date: Date) async throws -> [KeyID]
+    /// Imported versions whose material expires by `date` and is not yet deleted, soonest first.
+    func importedVersionsExpiring(by date: Date) async throws -> [StoredKeyVersion]
     /// The last cryptographic use of a key that has been written (`recordKeyUsage`).
     func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord?
 
@@ -87,8 +89,9 @@ public protocol MetadataStore: Sendable {
 
 /// One change in a `MetadataStore.commit` batch.
 public enum StoreWrite: Sendable, Hashable {
-    /// A new key with its first version and its tags; `.alreadyExists` if the ID is taken.
-    case createKey(KeyRecord, firstVersion: StoredKeyVersion)
+    /// A new key with its first version (none for a key awaiting imported
+    /// material) and its tags; `.alreadyExists` if the ID is taken.
+    case createKey(KeyRecord, firstVersion: StoredKeyVersion?)
     /// Replaces a key's mutable fields (state, description, deletion schedule,
     /// current version, policy, tags), but only if it is still at
     /// `record.revision`: a compare-and-swap. The stored revision then advances by one.
@@ -96,6 +99,10 @@ public enum StoreWrite: Sendable, Hashable {
     /// A further version of an existing key; `.alreadyExists` if that version
     /// exists. Paired with an `updateKey` that makes it current.
     case addKeyVersion(StoredKeyVersion)
+    /// Replaces what is stored of an imported version (its material, state,
+    /// expiry); `.notFound` if the key has no such version. Paired with an
+    /// `updateKey` of its key, so that concurrent changes to one key serialize.
+    case replaceKeyVersion(StoredKeyVersion)
     /// Destroys a key with its versions, tags and aliases, if it is pending
     /// deletion with a date at or before `dueBy`.
     case destroyKey(KeyID, dueBy: Date)

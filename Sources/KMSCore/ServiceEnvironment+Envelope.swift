@@ -57,7 +57,15 @@ extension ServiceEnvironment {
             // The current version is written with the key; its absence is damage, not a client error.
             throw KMSError.internalFailure(MissingKeyVersion(keyID: record.id, version: record.currentVersion))
         }
+        try Self.checkMaterialPresent(version, key: key)
         return version
+    }
+
+    /// Imported material that was deleted or expired cannot be used until it is imported again.
+    private static func checkMaterialPresent(_ version: StoredKeyVersion, key: ResolvedKey) throws(KMSError) {
+        guard version.imported?.isDeleted != true else {
+            throw KMSError(.invalidState, "The key material of \(key.arn) this request needs was deleted or expired; import it again.")
+        }
     }
 
     /// Decrypts the ciphertext through which `key` was found: a blob of ours,
@@ -72,6 +80,7 @@ extension ServiceEnvironment {
         guard let version = try await storage({ try await $0.keyVersion(key.record.id, version: blob.keyVersion) }) else {
             throw KMSError.invalidCiphertext()
         }
+        try Self.checkMaterialPresent(version, key: key)
         return try await keyStore.decrypt(blob, under: version, context: context)
     }
 }

@@ -14,7 +14,7 @@ public final class SoftwareKeyStore: KeyStore {
         var version: UInt32
     }
 
-    private let rootKey: RootKey
+    let rootKey: RootKey
     private let unwrapped = Mutex<[VersionRef: KeyMaterial]>([:])
     private static let cacheLimit = 4096
 

@@ -45,6 +45,19 @@ public enum Validate {
         try pattern(marker, field: "marker", allowed: [0x20...0xFF], pattern: #"[\u0020-\u00FF]*"#)
     }
 
+    /// A member of one of the model's enumerations.
+    public static func enumeration(_ value: String?, field: String, allowed: [String]) throws(KMSError) {
+        guard let value, !allowed.contains(value) else { return }
+        throw KMSError.validation("1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
+    }
+
+    /// `KeyMaterialIdType`: 64 lowercase hex digits.
+    public static func keyMaterialID(_ id: String?) throws(KMSError) {
+        guard let id else { return }
+        try length(id, field: "keyMaterialId", in: 64...64)
+        try pattern(id, field: "keyMaterialId", allowed: [0x30...0x39, 0x61...0x66], pattern: "^[a-f0-9]+$")
+    }
+
     public static func value(_ value: Int, field: String, in range: ClosedRange<Int>) throws(KMSError) {
         guard range.contains(value) else {
             throw KMSError.validation("1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: Member must have value \(value < range.lowerBound ? "greater than or equal to \(range.lowerBound)" : "less than or equal to \(range.upperBound)")")

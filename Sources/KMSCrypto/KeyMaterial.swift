@@ -443,6 +443,9 @@ public struct RSAKeyMaterial: Sendable {
         }
     }
 
+    /// k, the modulus length in bytes: the length of every ciphertext and signature.
+    public var modulusByteCount: Int { key.keySizeInBits / 8 }
+
     /// The longest plaintext OAEP takes with this key and hash: k − 2·hLen − 2.
     public func maximumPlaintextByteCount(_ hash: OAEPHash) -> Int {
         key.keySizeInBits / 8 - 2 * hash.byteCount - 2
@@ -546,8 +549,7 @@ public enum DataKeyPair {
         case .eccNistEdwards25519:
             let key = Curve25519.Signing.PrivateKey()
             // RFC 8410: PKCS#8 with the 32-byte seed in an OCTET STRING.
-            let pkcs8Header: [UInt8] = [0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
-            return (Data(pkcs8Header) + key.rawRepresentation, ECCKeyMaterial(curve: .ed25519(key)).publicKeyDER)
+            return (Data(KeyMaterial.ed25519PKCS8Header) + key.rawRepresentation, ECCKeyMaterial(curve: .ed25519(key)).publicKeyDER)
         case .rsa2048, .rsa3072, .rsa4096:
             guard case .rsa(let material) = try KeyMaterial.generate(spec) else { return nil }
             return (material.key.pkcs8DERRepresentation, material.publicKeyDER)

@@ -32,6 +32,8 @@ public struct KeyMetadata: Codable, Sendable {
     public var KeyAgreementAlgorithms: [String]?
     public var MultiRegion: Bool
     public var CurrentKeyMaterialId: String?
+    public var ExpirationModel: String?
+    public var ValidTo: Date?
 
     public init(
         AWSAccountId: String, KeyId: String, Arn: String, CreationDate: Date, Enabled: Bool, Description: String,

@@ -11,7 +11,7 @@ extension KMSError.Code {
         // As the AWS API reference lists it for every operation that takes DryRun.
         case .dryRun: .preconditionFailed
         case .accessDenied, .alreadyExists, .deleteConflict, .disabled, .expiredToken, .incompleteSignature, .incorrectKey,
-             .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID, .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
+             .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID, .invalidGrantToken, .invalidImportToken, .expiredImportToken, .incorrectKeyMaterial, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
              .malformedPolicyDocument, .notAuthorized, .notFound, .serialization, .tag, .unknownOperation,
              .throttling, .unrecognizedClient, .unsupportedOperation, .validation,
              .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:

@@ -3,11 +3,12 @@ import Logging
 import ServiceLifecycle
 
 /// The background work on keys: carries out scheduled deletions once their
-/// date has passed and automatic rotations once they are due, and writes the
-/// keys' last usage, at start-up and then every `interval` (usage also at shutdown).
+/// date has passed and automatic rotations once they are due, deletes
+/// imported material past its ValidTo, and writes the keys' last usage, at start-up and then every `interval` (usage also at shutdown).
 struct KeyMaintenanceService: Service {
     let deletions: KeyDeletionSweep
     let rotations: KeyRotationSweep
+    let expiries: ImportedMaterialExpirySweep
     let usage: KeyUsageFlush
     let interval: Duration
     let logger: Logger
@@ -27,6 +28,13 @@ struct KeyMaintenanceService: Service {
                 }
             } catch {
                 logger.error("automatic key rotation failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            do {
+                for id in try await expiries.run() {
+                    logger.notice("deleted imported key material past its ValidTo", metadata: ["key-id": "\(id)"])
+                }
+            } catch {
+                logger.error("deleting expired key material failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
             await flushUsage()
             do {

@@ -137,6 +137,7 @@ public enum TrentServer {
         let maintenance = KeyMaintenanceService(
             deletions: KeyDeletionSweep(environment: environment, audit: auditSink),
             rotations: KeyRotationSweep(environment: environment, audit: auditSink),
+            expiries: ImportedMaterialExpirySweep(environment: environment, audit: auditSink),
             usage: KeyUsageFlush(environment: environment),
             interval: configuration.deletionSweepInterval, logger: logger
         )

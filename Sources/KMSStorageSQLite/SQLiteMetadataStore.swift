@@ -70,7 +70,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         return try db.query(
             """
             SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
-                   policy, current_version, revision, rotation_period_days, next_rotation_date
+                   policy, current_version, revision, rotation_period_days, next_rotation_date, expiration_model, valid_to
             FROM keys WHERE id = ?
             """,
             [.text(id.description)]
@@ -87,6 +87,8 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             )
             record.rotationPeriodInDays = row.isNull(11) ? nil : Int(row.int(11))
             record.nextRotationDate = row.isNull(12) ? nil : Date(timeIntervalSince1970: row.double(12))
+            record.expirationModel = row.isNull(13) ? nil : ExpirationModel(rawValue: row.text(13))
+            record.validTo = row.isNull(14) ? nil : Date(timeIntervalSince1970: row.double(14))
             return record
         }.first
     }
@@ -112,16 +114,45 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         }
     }
 
-    private static let versionColumns = "key_id, version, key_spec, wrapping_format, wrapped_material, created_at, rotation_type"
+    private static let versionColumns = """
+        key_id, version, key_spec, wrapping_format, wrapped_material, created_at, rotation_type, import_fingerprint, import_deleted,
+        import_pending_rotation, import_expiration_model, import_valid_to, import_description
+        """
 
     private static func versionRow(_ row: SQLiteRow) throws(SQLiteError) -> StoredKeyVersion {
         guard let id = KeyID(row.text(0)), let spec = KeySpec(rawValue: row.text(2)), let format = WrappingFormat(rawValue: Int(row.int(3))) else {
             throw SQLiteError(code: -1, message: "version \(row.int(1)) of key \(row.text(0)) has an unknown key, spec or wrapping format")
         }
+        var imported: ImportedMaterial?
+        if !row.isNull(7) {
+            guard let model = ExpirationModel(rawValue: row.text(10)) else {
+                throw SQLiteError(code: -1, message: "version \(row.int(1)) of key \(row.text(0)) has an unknown expiration model")
+            }
+            imported = ImportedMaterial(
+                fingerprint: row.blob(7), isDeleted: row.int(8) != 0, isPendingRotation: row.int(9) != 0, expirationModel: model,
+                validTo: row.isNull(11) ? nil : Date(timeIntervalSince1970: row.double(11)), description: row.isNull(12) ? nil : row.text(12)
+            )
+        }
         return StoredKeyVersion(
             keyID: id, version: UInt32(row.int(1)), keySpec: spec, wrappingFormat: format, material: row.blob(4),
-            createdAt: Date(timeIntervalSince1970: row.double(5)), rotationType: row.isNull(6) ? nil : RotationType(rawValue: row.text(6))
+            createdAt: Date(timeIntervalSince1970: row.double(5)), rotationType: row.isNull(6) ? nil : RotationType(rawValue: row.text(6)),
+            imported: imported
         )
+    }
+
+    public func importedVersionsExpiring(by date: Date) async throws -> [StoredKeyVersion] {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query(
+                    """
+                    SELECT \(Self.versionColumns) FROM key_versions
+                    WHERE import_expiration_model = 'KEY_MATERIAL_EXPIRES' AND import_deleted = 0 AND import_valid_to <= ?
+                    ORDER BY import_valid_to
+                    """,
+                    [.real(date.timeIntervalSince1970)], row: Self.versionRow
+                )
+            }
+        }
     }
 
     public func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? {
@@ -212,13 +243,14 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 guard error.isConstraintViolation else { throw error }
                 throw KMSError(.alreadyExists, "Key \(record.id) already exists.")
             }
-            try insertVersion(firstVersion, db)
+            if let firstVersion { try insertVersion(firstVersion, db) }
             try replaceTags(of: record, db)
         case .updateKey(let record):
             try db.run(
                 """
                 UPDATE keys SET description = ?, state = ?, deletion_date = ?, pending_window_days = ?, current_version = ?,
-                                policy = ?, rotation_period_days = ?, next_rotation_date = ?, revision = revision + 1
+                                policy = ?, rotation_period_days = ?, next_rotation_date = ?, expiration_model = ?, valid_to = ?,
+                                revision = revision + 1
                 WHERE id = ? AND revision = ?
                 """,
                 [
@@ -228,6 +260,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                     .integer(Int64(record.currentVersion)), .text(record.policy),
                     record.rotationPeriodInDays.map { .integer(Int64($0)) } ?? .null,
                     record.nextRotationDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+                    record.expirationModel.map { .text($0.rawValue) } ?? .null, record.validTo.map { .real($0.timeIntervalSince1970) } ?? .null,
                     .text(record.id.description), .integer(record.revision),
                 ]
             )
@@ -235,6 +268,18 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             try replaceTags(of: record, db)
         case .addKeyVersion(let version):
             try insertVersion(version, db)
+        case .replaceKeyVersion(let version):
+            try db.run(
+                """
+                UPDATE key_versions SET wrapping_format = ?, wrapped_material = ?, created_at = ?, rotation_type = ?, import_fingerprint = ?,
+                    import_deleted = ?, import_pending_rotation = ?, import_expiration_model = ?, import_valid_to = ?, import_description = ?
+                WHERE key_id = ? AND version = ?
+                """,
+                [.integer(Int64(version.wrappingFormat.rawValue)), .blob(version.material), .real(version.createdAt.timeIntervalSince1970),
+                 version.rotationType.map { .text($0.rawValue) } ?? .null] + importColumns(version)
+                    + [.text(version.keyID.description), .integer(Int64(version.version))]
+            )
+            guard db.changes == 1 else { throw KMSError.notFound("Key \(version.keyID) has no version \(version.version).") }
         case .destroyKey(let id, let dueBy):
             try db.run(
                 "DELETE FROM keys WHERE id = ? AND state = 'PendingDeletion' AND deletion_date <= ?",
@@ -298,18 +343,29 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         do {
             try db.run(
                 """
-                INSERT INTO key_versions (key_id, version, key_spec, wrapping_format, wrapped_material, created_at, rotation_type)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO key_versions (key_id, version, key_spec, wrapping_format, wrapped_material, created_at, rotation_type,
+                    import_fingerprint, import_deleted, import_pending_rotation, import_expiration_model, import_valid_to, import_description)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.text(version.keyID.description), .integer(Int64(version.version)), .text(version.keySpec.rawValue),
                  .integer(Int64(version.wrappingFormat.rawValue)), .blob(version.material), .real(version.createdAt.timeIntervalSince1970),
-                 version.rotationType.map { .text($0.rawValue) } ?? .null]
+                 version.rotationType.map { .text($0.rawValue) } ?? .null] + importColumns(version)
             )
         } catch {
             // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.
             guard error.isConstraintViolation else { throw error }
             throw KMSError(.alreadyExists, "Key \(version.keyID) already has a version \(version.version).")
         }
+    }
+
+    /// import_fingerprint … import_description, in that order.
+    private static func importColumns(_ version: StoredKeyVersion) -> [SQLiteValue] {
+        guard let imported = version.imported else { return [.null, .integer(0), .integer(0), .null, .null, .null] }
+        return [
+            .blob(imported.fingerprint), .integer(imported.isDeleted ? 1 : 0), .integer(imported.isPendingRotation ? 1 : 0),
+            .text(imported.expirationModel.rawValue), imported.validTo.map { .real($0.timeIntervalSince1970) } ?? .null,
+            imported.description.map { .text($0) } ?? .null,
+        ]
     }
 
     // MARK: aliases

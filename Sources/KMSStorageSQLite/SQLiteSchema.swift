@@ -184,6 +184,20 @@ enum SQLiteSchema {
         """
         ALTER TABLE key_usage ADD COLUMN event_id TEXT;
         """,
+        // Imported key material (Origin EXTERNAL): the key's current expiry,
+        // and per version its fingerprint, state and expiry.
+        """
+        ALTER TABLE keys ADD COLUMN expiration_model TEXT;
+        ALTER TABLE keys ADD COLUMN valid_to REAL;
+        ALTER TABLE key_versions ADD COLUMN import_fingerprint BLOB;
+        ALTER TABLE key_versions ADD COLUMN import_deleted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE key_versions ADD COLUMN import_pending_rotation INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE key_versions ADD COLUMN import_expiration_model TEXT;
+        ALTER TABLE key_versions ADD COLUMN import_valid_to REAL;
+        ALTER TABLE key_versions ADD COLUMN import_description TEXT;
+        CREATE INDEX key_versions_expiring ON key_versions (import_valid_to)
+            WHERE import_expiration_model = 'KEY_MATERIAL_EXPIRES' AND import_deleted = 0;
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

@@ -138,6 +138,7 @@ struct CachingMetadataStoreTests {
         func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] { try await base.keysPendingDeletion(dueBy: date) }
         func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] { try await base.keyVersions(of: id) }
         func keysDueForRotation(by date: Date) async throws -> [KeyID] { try await base.keysDueForRotation(by: date) }
+        func importedVersionsExpiring(by date: Date) async throws -> [StoredKeyVersion] { try await base.importedVersionsExpiring(by: date) }
         func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? { try await base.keyLastUsage(id) }
         func alias(named name: String) async throws -> AliasRecord? { try await base.alias(named: name) }
         func listAliases(for keyID: KeyID?, after marker: String?, limit: Int) async throws -> [AliasRecord] {

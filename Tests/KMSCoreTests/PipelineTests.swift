@@ -75,6 +75,16 @@ struct PipelineTests {
             count.withLock { $0 += 1 }
             return try base.decryptAsymmetric(ciphertext, algorithm: algorithm, under: version)
         }
+        func importParameters(
+            for keyID: KeyID, wrappingKeySpec: KeySpec, algorithm: ImportWrappingAlgorithm, validTo: Date
+        ) throws(KMSError) -> ImportParameters {
+            try base.importParameters(for: keyID, wrappingKeySpec: wrappingKeySpec, algorithm: algorithm, validTo: validTo)
+        }
+        func importKeyVersion(
+            of keyID: KeyID, version: UInt32, spec: KeySpec, token: [UInt8], encryptedMaterial: Data, now: Date
+        ) throws(KMSError) -> StoredKeyVersion {
+            try base.importKeyVersion(of: keyID, version: version, spec: spec, token: token, encryptedMaterial: encryptedMaterial, now: now)
+        }
         func forget(_ keyID: KeyID) { base.forget(keyID) }
     }
 

@@ -39,6 +39,7 @@ struct KeyMaintenanceServiceTests {
         KeyMaintenanceService(
             deletions: KeyDeletionSweep(environment: env.environment, audit: env.audit),
             rotations: KeyRotationSweep(environment: env.environment, audit: env.audit),
+            expiries: ImportedMaterialExpirySweep(environment: env.environment, audit: env.audit),
             usage: KeyUsageFlush(environment: env.environment),
             interval: .milliseconds(10), logger: Logger(label: "test")
         )

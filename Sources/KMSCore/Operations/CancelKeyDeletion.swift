@@ -20,7 +20,9 @@ public enum CancelKeyDeletion: KMSOperation {
         _ request: CancelKeyDeletionRequest, keys: ResolvedKeys, in context: OperationContext
     ) async throws(KMSError) -> Outcome<CancelKeyDeletionResponse> {
         let key = keys[.key]
-        let cancelled = try KeyLifecycle.cancelDeletion(key.record, arn: key.arn)
+        var cancelled = try KeyLifecycle.cancelDeletion(key.record, arn: key.arn)
+        // As AWS: an imported key whose material is gone comes back pending import, not disabled.
+        if try await !KeyImport.hasCurrentMaterial(key.record, in: context.environment) { cancelled.state = .pendingImport }
         return Outcome(CancelKeyDeletionResponse(KeyId: key.arn), writes: cancelled.writes(replacing: key.record))
     }
 }

@@ -10,8 +10,11 @@ public enum CreateKey: KMSOperation {
     public static let keys: [KeySlot<CreateKeyRequest>] = []
 
     public static func validate(_ request: CreateKeyRequest) throws(KMSError) {
-        _ = try keyUsage(request.KeyUsage, for: try keySpec(request))
-        try origin(request.Origin)
+        let spec = try keySpec(request)
+        _ = try keyUsage(request.KeyUsage, for: spec)
+        if try origin(request.Origin) == .external, spec == .mlDsa65 || spec == .mlDsa87 {
+            throw KMSError.unsupported("Trent cannot import ML-DSA key material yet; create \(spec.rawValue) keys with origin AWS_KMS.")
+        }
         if request.CustomKeyStoreId != nil || request.XksKeyId != nil {
             throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
         }
@@ -71,11 +74,13 @@ public enum CreateKey: KMSOperation {
             try await KeyPolicyRules.validate(policy, in: env)
             try await KeyPolicyRules.checkLockout(policy, keyARN: env.keyARN(id), bypass: request.BypassPolicyLockoutSafetyCheck, in: context)
         }
-        let firstVersion = try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
+        let origin = try origin(request.Origin)
+        // A key of origin EXTERNAL has no material until it is imported.
+        let firstVersion = origin == .external ? nil : try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
         let record = KeyRecord(
             id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage, for: spec),
-            origin: .awsKMS, state: .enabled, policy: request.Policy ?? defaultPolicy(accountID: env.accountID),
-            currentVersion: 1, tags: try KeyTags.validate(request.Tags ?? [])
+            origin: origin, state: firstVersion == nil ? .pendingImport : .enabled, policy: request.Policy ?? defaultPolicy(accountID: env.accountID),
+            currentVersion: firstVersion == nil ? 0 : 1, tags: try KeyTags.validate(request.Tags ?? [])
         )
         return Outcome(CreateKeyResponse(KeyMetadata: record.metadata(in: env)), writes: [.createKey(record, firstVersion: firstVersion)])
     }
@@ -107,13 +112,12 @@ public enum CreateKey: KMSOperation {
         return usage
     }
 
-    private static func origin(_ raw: String?) throws(KMSError) {
-        guard let raw, raw != KeyOrigin.awsKMS.rawValue else { return }
-        let known = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]
-        guard known.contains(raw) else {
-            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'origin' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
+    private static func origin(_ raw: String?) throws(KMSError) -> KeyOrigin {
+        try Validate.enumeration(raw, field: "origin", allowed: ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
+        guard let origin = KeyOrigin(rawValue: raw ?? KeyOrigin.awsKMS.rawValue) else {
+            throw KMSError.unsupported("Origin \(raw ?? "") is not supported by Trent yet; AWS_KMS and EXTERNAL are.")
         }
-        throw KMSError.unsupported("Origin \(raw) is not supported by Trent yet; only AWS_KMS is.")
+        return origin
     }
 
     static func defaultPolicy(accountID: String) -> String {

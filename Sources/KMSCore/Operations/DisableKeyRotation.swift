@@ -14,7 +14,7 @@ public enum DisableKeyRotation: KMSOperation {
 
     public static func perform(_ request: DisableKeyRotationRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<Empty> {
         let key = keys[.key]
-        try KeyRotation.checkRotatable(key.record, arn: key.arn)
+        try KeyRotation.checkRotatable(key.record, arn: key.arn, automatically: true)
         var updated = key.record
         updated.rotationPeriodInDays = nil
         updated.nextRotationDate = nil

@@ -24,7 +24,7 @@ public enum EnableKeyRotation: KMSOperation {
     /// Starts the schedule, or restarts it with a new period: the next rotation is one period from now.
     public static func perform(_ request: EnableKeyRotationRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<Empty> {
         let key = keys[.key]
-        try KeyRotation.checkRotatable(key.record, arn: key.arn)
+        try KeyRotation.checkRotatable(key.record, arn: key.arn, automatically: true)
         var updated = key.record
         let period = request.RotationPeriodInDays ?? KeyRotation.defaultPeriodInDays
         updated.rotationPeriodInDays = period

@@ -15,7 +15,7 @@ public enum GetKeyRotationStatus: KMSOperation {
     /// On-demand rotations complete within the request, so none is ever in progress (no OnDemandRotationStartDate).
     public static func perform(_ request: GetKeyRotationStatusRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<GetKeyRotationStatusResponse> {
         let key = keys[.key]
-        try KeyRotation.checkRotatable(key.record, arn: key.arn)
+        try KeyRotation.checkRotatable(key.record, arn: key.arn, automatically: false)
         let record = key.record
         return Outcome(GetKeyRotationStatusResponse(
             KeyRotationEnabled: record.rotationPeriodInDays != nil, KeyId: key.arn, RotationPeriodInDays: record.rotationPeriodInDays,

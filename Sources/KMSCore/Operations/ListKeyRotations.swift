@@ -27,19 +27,33 @@ public enum ListKeyRotations: KMSOperation {
         ]
     }
 
-    /// Rotations oldest first (with ALL_KEY_MATERIAL, the key's first material too); the marker is the last KeyMaterialId of the previous page.
+    /// Rotations oldest first (with ALL_KEY_MATERIAL, the key's first material and imported material
+    /// pending rotation too); the marker is the last KeyMaterialId of the previous page.
     public static func perform(_ request: ListKeyRotationsRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<ListKeyRotationsResponse> {
         let key = keys[.key]
-        try KeyRotation.checkRotatable(key.record, arn: key.arn)
+        try KeyRotation.checkRotatable(key.record, arn: key.arn, automatically: false)
         let record = key.record
+        let includeAll = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL"
         let versions = try await context.environment.storage { try await $0.keyVersions(of: record.id) }
-            .filter { request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" || $0.rotationType != nil }
+            .filter { version in
+                // Deleted material that was pending rotation was never the key's.
+                if let imported = version.imported, imported.isPendingRotation { return includeAll && !imported.isDeleted }
+                return includeAll || version.rotationType != nil
+            }
         let entries = versions.map { version in
-            RotationsListEntry(
+            var entry = RotationsListEntry(
                 KeyId: key.arn, KeyMaterialId: KeyRotation.materialID(of: record.id, version: version.version),
-                KeyMaterialState: version.version == record.currentVersion ? "CURRENT" : "NON_CURRENT",
+                KeyMaterialState: version.imported?.isPendingRotation == true
+                    ? "PENDING_ROTATION" : version.version == record.currentVersion ? "CURRENT" : "NON_CURRENT",
                 RotationDate: version.rotationType == nil ? nil : version.createdAt, RotationType: version.rotationType?.rawValue
             )
+            if let imported = version.imported {
+                entry.ImportState = imported.isDeleted ? "PENDING_IMPORT" : "IMPORTED"
+                entry.ExpirationModel = imported.expirationModel.rawValue
+                entry.ValidTo = imported.validTo
+                entry.KeyMaterialDescription = imported.description
+            }
+            return entry
         }
         let page = try MarkerPage(entries, key: \.KeyMaterialId, marker: request.Marker, limit: request.Limit ?? 100)
         return Outcome(ListKeyRotationsResponse(Rotations: Array(page.items), NextMarker: page.nextMarker, Truncated: page.truncated))

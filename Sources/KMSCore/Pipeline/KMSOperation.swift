@@ -116,7 +116,7 @@ public enum KMSOperations {
             Encrypt.self, Decrypt.self, ReEncrypt.self, GenerateDataKey.self,
             GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GenerateMac.self, VerifyMac.self,
             Sign.self, Verify.self, GetPublicKey.self, GenerateDataKeyPair.self, GenerateDataKeyPairWithoutPlaintext.self,
-            DeriveSharedSecret.self,
+            DeriveSharedSecret.self, GetParametersForImport.self, ImportKeyMaterial.self, DeleteImportedKeyMaterial.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()

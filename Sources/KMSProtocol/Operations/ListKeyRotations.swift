@@ -10,7 +10,11 @@ public struct ListKeyRotationsRequest: Codable, Sendable {
 public struct RotationsListEntry: Codable, Sendable {
     public var KeyId: String
     public var KeyMaterialId: String
+    public var KeyMaterialDescription: String?
+    public var ImportState: String?
     public var KeyMaterialState: String
+    public var ExpirationModel: String?
+    public var ValidTo: Date?
     public var RotationDate: Date?
     public var RotationType: String?
     public init(KeyId: String, KeyMaterialId: String, KeyMaterialState: String, RotationDate: Date?, RotationType: String?) {

@@ -69,7 +69,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Log format: text, or json (one object per line, for log shippers). Default: text.")
     var logFormat: String?
 
-    @Option(name: .long, help: "Seconds between checks for keys whose deletion date has passed or whose rotation is due. Default: 60.")
+    @Option(name: .long, help: "Seconds between checks for keys whose deletion date has passed, whose rotation is due or whose imported material has expired. Default: 60.")
     var deletionSweepSeconds: Int?
 
     @Option(name: .long, help: "Seconds a verified access key's secret is cached; bounds how long a revoked key keeps working. Default: 30.")
