@@ -121,7 +121,11 @@ let package = Package(
         .target(name: "KMSTestSupport", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSStorageSQLiteTests", dependencies: ["KMSStorageSQLite", "KMSCore", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSCryptoTests", dependencies: ["KMSCrypto", "KMSTestSupport", crypto], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "KMSCoreTests", dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite", "KMSTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KMSCoreTests",
+            dependencies: ["KMSCore", "KMSCrypto", "KMSStorageSQLite", "KMSTestSupport", .product(name: "CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KMSServerTests",
             dependencies: [

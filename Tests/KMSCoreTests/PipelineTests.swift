@@ -134,7 +134,18 @@ struct PipelineTests {
             CreateGrant.self, #"{"KeyId":"\#(keyID)","GranteePrincipal":"\#(root)","RetiringPrincipal":"\#(root)","Operations":["Encrypt"]}"#
         )
         let policy = #"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"\#(root)\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"#
+        let importedKeyID = try await env.call(CreateKey.self, #"{"Origin":"EXTERNAL"}"#).KeyMetadata.KeyId
+        let importedKey = Self.arn(importedKeyID)
+        let importRequest = try await env.importRequest(importedKeyID)
         let cases: [(String, () async throws -> Void, [String])] = [
+            ("GetParametersForImport", {
+                _ = try await env.call(
+                    GetParametersForImport.self, #"{"KeyId":"\#(importedKeyID)","WrappingAlgorithm":"RSAES_OAEP_SHA_1","WrappingKeySpec":"RSA_2048"}"#
+                )
+            }, ["kms:GetParametersForImport \(importedKey)"]),
+            ("ImportKeyMaterial", { _ = try await env.call(ImportKeyMaterial.self, importRequest) }, ["kms:ImportKeyMaterial \(importedKey)"]),
+            ("DeleteImportedKeyMaterial", { _ = try await env.call(DeleteImportedKeyMaterial.self, #"{"KeyId":"\#(importedKeyID)"}"#) },
+             ["kms:DeleteImportedKeyMaterial \(importedKey)"]),
             ("CreateKey", { _ = try await env.call(CreateKey.self, "{}") }, ["kms:CreateKey *"]),
             ("ListKeys", { _ = try await env.call(ListKeys.self, "{}") }, ["kms:ListKeys *"]),
             ("ListAliases", { _ = try await env.call(ListAliases.self, #"{"KeyId":"\#(keyID)"}"#) }, ["kms:ListAliases *"]),

@@ -140,14 +140,14 @@ def test_body_shorter_than_content_length_does_not_hang_server(server):
     [
         lambda kms, k: kms.replicate_key(KeyId=k, ReplicaRegion="us-west-2"),
         lambda kms, k: kms.get_public_key(KeyId=k),
-        lambda kms, k: kms.import_key_material(KeyId=k, ImportToken=b"t", EncryptedKeyMaterial=b"m"),
-        lambda kms, k: kms.get_parameters_for_import(KeyId=k, WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"),
+        lambda kms, k: kms.describe_custom_key_stores(),
+        lambda kms, k: kms.update_primary_region(KeyId=k, PrimaryRegion="us-west-2"),
     ],
     ids=[
         "ReplicateKey",
         "GetPublicKey",
-        "ImportKeyMaterial",
-        "GetParametersForImport",
+        "DescribeCustomKeyStores",
+        "UpdatePrimaryRegion",
     ],
 )
 def test_unsupported_operations(kms, key_id, call):
