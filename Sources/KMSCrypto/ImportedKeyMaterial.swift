@@ -5,7 +5,7 @@ public import Foundation
 
 /// Key material a customer imports (Origin EXTERNAL), in the forms AWS KMS
 /// documents: raw bytes for symmetric and HMAC keys, a PKCS #8 DER private
-/// key for asymmetric ones.
+/// key for asymmetric ones (for ML-DSA, the seed-only form).
 extension KeyMaterial {
     /// The material of `spec` that `bytes` hold; `invalidKeyMaterial` if they hold none of it.
     public static func imported(_ spec: KeySpec, bytes: [UInt8]) throws(KMSCryptoError) -> KeyMaterial {
@@ -29,8 +29,16 @@ extension KeyMaterial {
         case .eccSecgP256k1:
             return .secp256k1(try Secp256k1KeyMaterial(rawRepresentation: try secp256k1Scalar(pkcs8: bytes)))
         case .mlDsa65, .mlDsa87:
-            throw .invalidKeyMaterial
+            // The seed-only PKCS #8 form (RFC 9881's `seed` choice), which is what Trent keeps of an ML-DSA key.
+            let header = mlDsaSeedPKCS8Header(parameterSet: spec == .mlDsa65 ? 0x12 : 0x13)
+            guard bytes.count == header.count + 32, bytes.prefix(header.count).elementsEqual(header) else { throw .invalidKeyMaterial }
+            return .mlDsa(try MLDSAKeyMaterial(spec: spec, seed: Array(bytes.suffix(32))))
         }
+    }
+
+    /// PrivateKeyInfo, version 0, the id-ml-dsa-* algorithm (2.16.840.1.101.3.4.3.`parameterSet`), then [0] the 32-byte seed.
+    private static func mlDsaSeedPKCS8Header(parameterSet: UInt8) -> [UInt8] {
+        [0x30, 0x34, 0x02, 0x01, 0x00, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, parameterSet, 0x04, 0x22, 0x80, 0x20]
     }
 
     static let ed25519PKCS8Header: [UInt8] = [0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]

@@ -18,7 +18,7 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, padding, rsa
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
 from conftest import assert_client_error, aws_json, b64
@@ -131,6 +131,7 @@ def test_asymmetric_material_wrapped_by_openssl_as_the_aws_guide_shows(kms, tmp_
         ("ECC_NIST_P521", "SIGN_VERIFY", lambda: ec.generate_private_key(ec.SECP521R1())),
         ("ECC_SECG_P256K1", "SIGN_VERIFY", lambda: ec.generate_private_key(ec.SECP256K1())),
         ("ECC_NIST_EDWARDS25519", "SIGN_VERIFY", ed25519.Ed25519PrivateKey.generate),
+        ("ML_DSA_65", "SIGN_VERIFY", mldsa.MLDSA65PrivateKey.generate),
     ],
 )
 def test_every_asymmetric_family_imports(kms, spec, usage, make):
@@ -257,7 +258,6 @@ def test_the_errors_aws_gives(kms, key):
     assert_client_error(lambda: attempt(ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", ValidTo=now + dt.timedelta(days=1)), "ValidationException")
     assert_client_error(lambda: attempt(ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", ImportType="NEW_KEY_MATERIAL", KeyMaterialId="a" * 64), "ValidationException")
     assert_client_error(lambda: attempt(ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", KeyMaterialDescription="semicolon;"), "ValidationException")
-    assert_client_error(lambda: kms.create_key(KeySpec="ML_DSA_65", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL"), "UnsupportedOperationException")
     kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
     assert_client_error(lambda: attempt(ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE"), "KMSInvalidStateException")
     kms.cancel_key_deletion(KeyId=key_id)
@@ -303,9 +303,12 @@ def test_aws_cli_imports_and_the_audit_keeps_no_secret(server, aws_cli_env, tmp_
         "--encrypted-key-material", f"fileb://{tmp_path / 'material'}", "--expiration-model", "KEY_MATERIAL_DOES_NOT_EXPIRE",
     )
     assert len(imported["KeyMaterialId"]) == 64
+    deleted = aws_json(aws_cli_env, "kms", "delete-imported-key-material", "--key-id", key_id)
+    assert deleted["KeyMaterialId"] == imported["KeyMaterialId"]
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
     exported = server.admin("audit", "export").stdout
     records = [r for r in json.loads(exported)["Records"] if r.get("requestParameters", {}).get("keyId") == key_id]
-    assert {r["eventName"] for r in records} >= {"GetParametersForImport", "ImportKeyMaterial"}
+    assert {r["eventName"] for r in records} >= {"GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial"}
     token = base64.b64decode(params["ImportToken"])
     for secret in (material, encrypted, token):
         for form in (secret, b64(secret).encode(), secret.hex().encode()):

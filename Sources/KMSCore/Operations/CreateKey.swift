@@ -10,11 +10,8 @@ public enum CreateKey: KMSOperation {
     public static let keys: [KeySlot<CreateKeyRequest>] = []
 
     public static func validate(_ request: CreateKeyRequest) throws(KMSError) {
-        let spec = try keySpec(request)
-        _ = try keyUsage(request.KeyUsage, for: spec)
-        if try origin(request.Origin) == .external, spec == .mlDsa65 || spec == .mlDsa87 {
-            throw KMSError.unsupported("Trent cannot import ML-DSA key material yet; create \(spec.rawValue) keys with origin AWS_KMS.")
-        }
+        _ = try keyUsage(request.KeyUsage, for: try keySpec(request))
+        _ = try origin(request.Origin)
         if request.CustomKeyStoreId != nil || request.XksKeyId != nil {
             throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
         }
