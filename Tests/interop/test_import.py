@@ -307,7 +307,7 @@ def test_aws_cli_imports_and_the_audit_keeps_no_secret(server, aws_cli_env, tmp_
     assert deleted["KeyMaterialId"] == imported["KeyMaterialId"]
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
     exported = server.admin("audit", "export").stdout
-    records = [r for r in json.loads(exported)["Records"] if r.get("requestParameters", {}).get("keyId") == key_id]
+    records = [r for r in json.loads(exported)["Records"] if (r.get("requestParameters") or {}).get("keyId") == key_id]
     assert {r["eventName"] for r in records} >= {"GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial"}
     token = base64.b64decode(params["ImportToken"])
     for secret in (material, encrypted, token):
