@@ -17,7 +17,7 @@ enum DataKeySize {
             case "AES_256": return 32
             case "AES_128": return 16
             default:
-                throw KMSError.validation("1 validation error detected: Value '\(spec)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
+                throw Validate.notInEnumeration(spec, field: "keySpec", allowed: ["AES_256", "AES_128"])
             }
         }
     }

@@ -48,7 +48,12 @@ public enum Validate {
     /// A member of one of the model's enumerations.
     public static func enumeration(_ value: String?, field: String, allowed: [String]) throws(KMSError) {
         guard let value, !allowed.contains(value) else { return }
-        throw KMSError.validation("1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
+        throw notInEnumeration(value, field: field, allowed: allowed)
+    }
+
+    /// The error for a value outside a model enumeration, for callers that have already matched the members.
+    public static func notInEnumeration(_ value: String, field: String, allowed: [String]) -> KMSError {
+        KMSError.validation("1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
     }
 
     /// `KeyMaterialIdType`: 64 lowercase hex digits.
@@ -82,8 +87,7 @@ public enum Validate {
     public static let encryptionAlgorithms = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"]
 
     public static func encryptionAlgorithm(_ algorithm: String?, field: String) throws(KMSError) {
-        guard let algorithm, !encryptionAlgorithms.contains(algorithm) else { return }
-        throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at '\(field)' failed to satisfy constraint: Member must satisfy enum value set: [\(encryptionAlgorithms.joined(separator: ", "))]")
+        try enumeration(algorithm, field: field, allowed: encryptionAlgorithms)
     }
 
     /// The MAC algorithms of the API; whether the key supports the one named
@@ -91,8 +95,7 @@ public enum Validate {
     public static let macAlgorithms = ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"]
 
     public static func macAlgorithm(_ algorithm: String) throws(KMSError) {
-        guard !macAlgorithms.contains(algorithm) else { return }
-        throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [\(macAlgorithms.joined(separator: ", "))]")
+        try enumeration(algorithm, field: "macAlgorithm", allowed: macAlgorithms)
     }
 
     /// Recipient (Nitro Enclaves attestation) is not supported yet.

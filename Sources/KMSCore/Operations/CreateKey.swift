@@ -90,18 +90,13 @@ public enum CreateKey: KMSOperation {
         if let spec = KeySpec(rawValue: raw) { return spec }
         let unsupported = ["SM2", "ML_DSA_44"]
         let supported = KeySpec.allCases.map(\.rawValue)
-        guard unsupported.contains(raw) else {
-            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [\((supported + unsupported).joined(separator: ", "))]")
-        }
+        try Validate.enumeration(raw, field: "keySpec", allowed: supported + unsupported)
         throw KMSError.unsupported("KeySpec \(raw) is not supported by Trent yet; \(supported.joined(separator: ", ")) are.")
     }
 
     private static func keyUsage(_ raw: String?, for spec: KeySpec) throws(KMSError) -> KeyUsage {
         let raw = raw ?? KeyUsage.encryptDecrypt.rawValue
-        let known = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
-        guard known.contains(raw) else {
-            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [\(known.joined(separator: ", "))]")
-        }
+        try Validate.enumeration(raw, field: "keyUsage", allowed: ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"])
         guard let usage = KeyUsage(rawValue: raw), spec.keyUsages.contains(usage) else {
             let allowed = spec.keyUsages.map(\.rawValue).sorted().joined(separator: ", ")
             throw KMSError.validation("The operation failed because the KeyUsage value of the CMK is \(raw). To perform this operation, the KeyUsage value must be \(allowed) for KeySpec \(spec.rawValue).")

@@ -10,9 +10,7 @@ public enum DeriveSharedSecret: KMSOperation {
     ]
 
     public static func validate(_ request: DeriveSharedSecretRequest) throws(KMSError) {
-        guard request.KeyAgreementAlgorithm == "ECDH" else {
-            throw KMSError.validation("1 validation error detected: Value '\(request.KeyAgreementAlgorithm)' at 'keyAgreementAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [ECDH]")
-        }
+        try Validate.enumeration(request.KeyAgreementAlgorithm, field: "keyAgreementAlgorithm", allowed: ["ECDH"])
         try Validate.byteCount(request.PublicKey, field: "publicKey", in: 1...8192)
         try Validate.grantTokens(request.GrantTokens)
         try Validate.noRecipient(request.Recipient != nil)

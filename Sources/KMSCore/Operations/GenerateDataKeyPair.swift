@@ -45,9 +45,7 @@ enum DataKeyPairs {
     ]
 
     static func spec(_ raw: String) throws(KMSError) -> KeySpec {
-        guard specs.contains(raw) else {
-            throw KMSError.validation("1 validation error detected: Value '\(raw)' at 'keyPairSpec' failed to satisfy constraint: Member must satisfy enum value set: [\(specs.joined(separator: ", "))]")
-        }
+        try Validate.enumeration(raw, field: "keyPairSpec", allowed: specs)
         guard let spec = KeySpec(rawValue: raw) else { throw KMSError.unsupported("KeyPairSpec \(raw) is not supported by Trent yet.") }
         return spec
     }

@@ -13,11 +13,7 @@ public enum ListKeyRotations: KMSOperation {
     public static func validate(_ request: ListKeyRotationsRequest) throws(KMSError) {
         try Validate.value(request.Limit ?? 100, field: "limit", in: 1...1000)
         try Validate.marker(request.Marker)
-        if let include = request.IncludeKeyMaterial, !includeKeyMaterial.contains(include) {
-            throw KMSError.validation(
-                "1 validation error detected: Value '\(include)' at 'includeKeyMaterial' failed to satisfy constraint: Member must satisfy enum value set: [\(includeKeyMaterial.joined(separator: ", "))]"
-            )
-        }
+        try Validate.enumeration(request.IncludeKeyMaterial, field: "includeKeyMaterial", allowed: includeKeyMaterial)
     }
 
     public static func auditParameters(_ request: ListKeyRotationsRequest) -> AuditFields {

@@ -58,9 +58,7 @@ enum SigningMessage {
     }
 
     static func validate(_ messageType: String?, algorithm: String, message: Data) throws(KMSError) {
-        guard algorithms.contains(algorithm) else {
-            throw KMSError.validation("1 validation error detected: Value '\(algorithm)' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [\(algorithms.joined(separator: ", "))]")
-        }
+        try Validate.enumeration(algorithm, field: "signingAlgorithm", allowed: algorithms)
         switch messageType ?? "RAW" {
         case "RAW" where algorithm == "ED25519_PH_SHA_512":
             throw KMSError.validation("The ED25519_PH_SHA_512 signing algorithm requires MessageType DIGEST.")
@@ -81,7 +79,7 @@ enum SigningMessage {
         case "EXTERNAL_MU":
             throw KMSError(.invalidKeyUsage, "MessageType EXTERNAL_MU is only valid for ML-DSA keys.")
         case let other:
-            throw KMSError.validation("1 validation error detected: Value '\(other)' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST, EXTERNAL_MU]")
+            throw Validate.notInEnumeration(other, field: "messageType", allowed: ["RAW", "DIGEST", "EXTERNAL_MU"])
         }
     }
 }

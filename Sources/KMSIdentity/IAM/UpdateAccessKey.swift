@@ -15,9 +15,7 @@ enum UpdateAccessKey: QueryOperation {
         let id = try parameters.string("AccessKeyId", length: 16...128)!
         let statusText = try parameters.required("Status")
         guard let status = AccessKeyStatus(rawValue: statusText) else {
-            throw KMSError.validation(
-                "1 validation error detected: Value '\(statusText)' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
-            )
+            throw Validate.notInEnumeration(statusText, field: "status", allowed: ["Active", "Inactive"])
         }
         return Request(userName: try IAMShapes.userName(parameters, caller: caller), accessKeyID: id, status: status)
     }
