@@ -16,9 +16,10 @@ enum KeyImport {
         }
     }
 
-    /// The version whose KeyMaterialId is `materialID`.
-    static func version(_ materialID: String, in versions: [StoredKeyVersion]) -> StoredKeyVersion? {
-        versions.first { KeyRotation.materialID(of: $0.keyID, version: $0.version) == materialID }
+    /// The version whose KeyMaterialId is `materialID`, or without one the key's current version.
+    static func version(_ materialID: String?, of record: KeyRecord, in versions: [StoredKeyVersion]) -> StoredKeyVersion? {
+        guard let materialID else { return versions.first { $0.version == record.currentVersion } }
+        return versions.first { KeyRotation.materialID(of: $0.keyID, version: $0.version) == materialID }
     }
 
     /// The writes that delete one version's imported material: its wrapped

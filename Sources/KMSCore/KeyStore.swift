@@ -46,12 +46,12 @@ public protocol KeyStore: Sendable {
         for keyID: KeyID, wrappingKeySpec: KeySpec, algorithm: ImportWrappingAlgorithm, validTo: Date
     ) async throws(KMSError) -> ImportParameters
     /// Opens the token, unwraps the material and returns it as a version of
-    /// `spec` to store, with its fingerprint in `imported` (the other fields are the caller's).
+    /// `spec` to store, with the material's fingerprint; what else is kept of the import is the caller's.
     /// `InvalidImportTokenException`, `ExpiredImportTokenException`,
     /// `InvalidCiphertextException` or `IncorrectKeyMaterialException` as AWS names each failure.
     func importKeyVersion(
         of keyID: KeyID, version: UInt32, spec: KeySpec, token: [UInt8], encryptedMaterial: Data, now: Date
-    ) async throws(KMSError) -> StoredKeyVersion
+    ) async throws(KMSError) -> UnwrappedImport
 
     /// Drops anything held in memory for a key that no longer exists, or whose imported material was deleted.
     func forget(_ keyID: KeyID)
@@ -60,6 +60,12 @@ public protocol KeyStore: Sendable {
 public struct ImportParameters: Sendable {
     public var token: [UInt8]
     public var publicKey: Data
+}
+
+/// Imported material as the key store keeps it, and its fingerprint (`ImportedMaterial.fingerprint`).
+public struct UnwrappedImport: Sendable {
+    public var version: StoredKeyVersion
+    public var fingerprint: [UInt8]
 }
 
 /// GetParametersForImport's WrappingAlgorithm values this release accepts.

@@ -27,7 +27,7 @@ extension SoftwareKeyStore {
 
     public func importKeyVersion(
         of keyID: KeyID, version: UInt32, spec: KeySpec, token sealed: [UInt8], encryptedMaterial: Data, now: Date
-    ) throws(KMSError) -> StoredKeyVersion {
+    ) throws(KMSError) -> UnwrappedImport {
         guard let opened = try? rootKey.open(sealedSecret: sealed, purpose: ImportToken.purpose(keyID)),
               let (token, wrappingKeyDER) = ImportToken.parse(opened),
               let wrappingKey = try? RSAKeyMaterial(spec: token.wrappingKeySpec, derRepresentation: wrappingKeyDER)
@@ -47,11 +47,9 @@ extension SoftwareKeyStore {
         }
         do {
             let wrapped = try rootKey.wrap(material, keyID: keyID.uuid, version: version)
-            return StoredKeyVersion(
-                keyID: keyID, version: version, keySpec: spec, wrappingFormat: .current, material: wrapped, createdAt: now,
-                imported: ImportedMaterial(
-                    fingerprint: material.importFingerprint(keyID: keyID.uuid), expirationModel: .doesNotExpire, validTo: nil, description: nil
-                )
+            return UnwrappedImport(
+                version: StoredKeyVersion(keyID: keyID, version: version, keySpec: spec, wrappingFormat: .current, material: wrapped, createdAt: now),
+                fingerprint: material.importFingerprint(keyID: keyID.uuid)
             )
         } catch {
             throw KMSError.internalFailure(error)

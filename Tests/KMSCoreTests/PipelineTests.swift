@@ -82,7 +82,7 @@ struct PipelineTests {
         }
         func importKeyVersion(
             of keyID: KeyID, version: UInt32, spec: KeySpec, token: [UInt8], encryptedMaterial: Data, now: Date
-        ) throws(KMSError) -> StoredKeyVersion {
+        ) throws(KMSError) -> UnwrappedImport {
             try base.importKeyVersion(of: keyID, version: version, spec: spec, token: token, encryptedMaterial: encryptedMaterial, now: now)
         }
         func forget(_ keyID: KeyID) { base.forget(keyID) }

@@ -25,14 +25,10 @@ public enum DeleteImportedKeyMaterial: KMSOperation {
         let env = context.environment
         try KeyImport.checkExternal(record, arn: key.arn)
         let versions = try await env.storage { try await $0.keyVersions(of: record.id) }
-        let target: StoredKeyVersion?
-        if let materialID = request.KeyMaterialId {
-            target = KeyImport.version(materialID, in: versions)
-            guard target != nil else { throw KMSError.notFound("\(key.arn) has no key material \(materialID).") }
-        } else {
-            target = versions.first { $0.version == record.currentVersion }
+        guard let target = KeyImport.version(request.KeyMaterialId, of: record, in: versions) else {
+            throw request.KeyMaterialId.map { KMSError.notFound("\(key.arn) has no key material \($0).") }
+                ?? KMSError(.invalidState, "\(key.arn) has no imported key material.")
         }
-        guard let target else { throw KMSError(.invalidState, "\(key.arn) has no imported key material.") }
         let materialID = KeyRotation.materialID(of: record.id, version: target.version)
         let response = DeleteImportedKeyMaterialResponse(KeyId: key.arn, KeyMaterialId: materialID)
         guard target.imported?.isDeleted == false else { return Outcome(response) }

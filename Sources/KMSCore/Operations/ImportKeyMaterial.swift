@@ -71,21 +71,20 @@ public enum ImportKeyMaterial: KMSOperation {
         let target: StoredKeyVersion?
         if isNew {
             target = nil
-        } else if let materialID = request.KeyMaterialId {
-            target = KeyImport.version(materialID, in: versions)
-            guard target != nil else {
-                throw KMSError(.incorrectKeyMaterial, "Key material \(materialID) is not associated with \(key.arn).")
-            }
         } else {
-            target = versions.first { $0.version == record.currentVersion }
-            guard target != nil else { throw KMSError(.incorrectKeyMaterial, "\(key.arn) has no key material to import again; use NEW_KEY_MATERIAL.") }
+            target = KeyImport.version(request.KeyMaterialId, of: record, in: versions)
+            guard target != nil else {
+                throw KMSError(.incorrectKeyMaterial, request.KeyMaterialId.map { "Key material \($0) is not associated with \(key.arn)." }
+                    ?? "\(key.arn) has no key material to import again; use NEW_KEY_MATERIAL.")
+            }
         }
         let versionNumber = target?.version ?? abandoned?.version ?? (versions.map(\.version).max() ?? 0) + 1
-        var imported = try await env.keyStore.importKeyVersion(
+        let unwrapped = try await env.keyStore.importKeyVersion(
             of: record.id, version: versionNumber, spec: record.keySpec, token: Array(request.ImportToken),
             encryptedMaterial: request.EncryptedKeyMaterial, now: now
         )
-        let fingerprint = imported.imported?.fingerprint ?? []
+        var imported = unwrapped.version
+        let fingerprint = unwrapped.fingerprint
         var material = ImportedMaterial(
             fingerprint: fingerprint, expirationModel: model, validTo: request.ValidTo,
             description: request.KeyMaterialDescription ?? target?.imported?.description
