@@ -166,7 +166,7 @@ public final class CachingMetadataStore: MetadataStore {
                     cache.aliases[alias.name] = nil
                 case .updateAlias(let name, _, _), .deleteAlias(let name):
                     cache.aliases[name] = nil
-                case .recordKeyUsage:
+                case .recordKeyUsage, .createCustomKeyStore, .updateCustomKeyStore, .deleteCustomKeyStore, .registerHSMCluster:
                     break
                 case .createGrant(let grant):
                     cache.grants[grant.keyID] = nil
@@ -223,6 +223,9 @@ public final class CachingMetadataStore: MetadataStore {
     public func managedPolicy(_ arn: String) async throws -> ManagedPolicyRecord? { try await base.managedPolicy(arn) }
     public func grant(token: String) async throws -> GrantRecord? { try await base.grant(token: token) }
     public func grants(retirableBy principalARN: String) async throws -> [GrantRecord] { try await base.grants(retirableBy: principalARN) }
+    public func customKeyStores() async throws -> [CustomKeyStoreRecord] { try await base.customKeyStores() }
+    public func customKeyStore(_ id: String) async throws -> CustomKeyStoreRecord? { try await base.customKeyStore(id) }
+    public func hsmClusters() async throws -> [HSMClusterRecord] { try await base.hsmClusters() }
     public func setting(_ name: String) async throws -> [UInt8]? { try await base.setting(name) }
     public func initializeSetting(_ name: String, to value: [UInt8]) async throws -> [UInt8] {
         try await base.initializeSetting(name, to: value)

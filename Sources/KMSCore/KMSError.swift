@@ -5,6 +5,16 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
     public enum Code: String, Sendable, Hashable, CaseIterable {
         case accessDenied = "AccessDeniedException"
         case alreadyExists = "AlreadyExistsException"
+        // Custom key stores.
+        case cloudHsmClusterInUse = "CloudHsmClusterInUseException"
+        case cloudHsmClusterInvalidConfiguration = "CloudHsmClusterInvalidConfigurationException"
+        case cloudHsmClusterNotFound = "CloudHsmClusterNotFoundException"
+        case cloudHsmClusterNotRelated = "CloudHsmClusterNotRelatedException"
+        case customKeyStoreHasCMKs = "CustomKeyStoreHasCMKsException"
+        case customKeyStoreInvalidState = "CustomKeyStoreInvalidStateException"
+        case customKeyStoreNameInUse = "CustomKeyStoreNameInUseException"
+        case customKeyStoreNotFound = "CustomKeyStoreNotFoundException"
+        case incorrectTrustAnchor = "IncorrectTrustAnchorException"
         /// IAM only: an entity still has what must go first.
         case deleteConflict = "DeleteConflict"
         case disabled = "DisabledException"
@@ -68,7 +78,9 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
             case .throttling: "Throttling"
             case .unknownOperation, .unsupportedOperation: "InvalidAction"
             case .unrecognizedClient: "InvalidClientTokenId"
-            case .disabled, .dryRun, .incorrectKey, .incorrectKeyMaterial, .expiredImportToken, .invalidImportToken, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
+            case .cloudHsmClusterInUse, .cloudHsmClusterInvalidConfiguration, .cloudHsmClusterNotFound, .cloudHsmClusterNotRelated,
+                 .customKeyStoreHasCMKs, .customKeyStoreInvalidState, .customKeyStoreNameInUse, .customKeyStoreNotFound, .incorrectTrustAnchor,
+                 .disabled, .dryRun, .incorrectKey, .incorrectKeyMaterial, .expiredImportToken, .invalidImportToken, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
                  .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidState, .serialization, .tag, .validation,
                  .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:
                 "ValidationError"

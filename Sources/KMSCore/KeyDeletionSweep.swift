@@ -19,9 +19,13 @@ public struct KeyDeletionSweep: Sendable {
         let now = environment.now()
         var destroyed: [KeyID] = []
         // The destruction is conditional, so a concurrent CancelKeyDeletion wins or loses cleanly.
-        for id in try await environment.store.keysPendingDeletion(dueBy: now)
-        where try await audit.commit([.destroyKey(id, dueBy: now)], recording: environment.serviceEvent("DeleteKey", on: id, at: now)) {
+        for id in try await environment.store.keysPendingDeletion(dueBy: now) {
+            let record = try await environment.store.key(id)
+            guard try await audit.commit([.destroyKey(id, dueBy: now)], recording: environment.serviceEvent("DeleteKey", on: id, at: now)) else {
+                continue
+            }
             environment.keyStore.forget(id)
+            if let record { await environment.destroyHSMKey(record) }
             destroyed.append(id)
         }
         return destroyed

@@ -2,8 +2,8 @@ import KMSCrypto
 public import KMSProtocol
 
 extension KeyRecord {
-    /// The DescribeKey view of a key.
-    public func metadata(in environment: ServiceEnvironment) -> KeyMetadata {
+    /// The DescribeKey view of a key; `customKeyStore` is the store of a key in one.
+    public func metadata(in environment: ServiceEnvironment, customKeyStore: CustomKeyStoreRecord? = nil) -> KeyMetadata {
         var metadata = KeyMetadata(
             AWSAccountId: environment.accountID,
             KeyId: id.description,
@@ -29,6 +29,12 @@ extension KeyRecord {
         metadata.CurrentKeyMaterialId = currentVersion == 0 ? nil : KeyRotation.materialID(of: id, version: currentVersion)
         metadata.ExpirationModel = expirationModel?.rawValue
         metadata.ValidTo = validTo
+        if let customKeyStoreID {
+            metadata.CustomKeyStoreId = customKeyStoreID
+            metadata.CloudHsmClusterId = customKeyStore?.cloudHsmClusterID
+            // As AWS: a key whose store is not connected cannot be used.
+            if state == .enabled, !environment.customKeyStores.isConnected(customKeyStoreID) { metadata.KeyState = "Unavailable" }
+        }
         return metadata
     }
 
@@ -63,6 +69,8 @@ extension KeyMetadata {
             "signingAlgorithms": SigningAlgorithms.map { .list($0.map(AuditValue.string)) },
             "keyAgreementAlgorithms": KeyAgreementAlgorithms.map { .list($0.map(AuditValue.string)) },
             "multiRegion": .bool(MultiRegion),
+            "customKeyStoreId": CustomKeyStoreId.map(AuditValue.string),
+            "cloudHsmClusterId": CloudHsmClusterId.map(AuditValue.string),
         ]
     }
 }

@@ -12,6 +12,8 @@ public enum KeyOrigin: String, Sendable, Hashable {
     case awsKMS = "AWS_KMS"
     /// Material the customer imports (BYOK).
     case external = "EXTERNAL"
+    /// Material generated in the HSM of a custom key store, which never leaves it.
+    case awsCloudHSM = "AWS_CLOUDHSM"
 }
 
 /// Everything stored about a customer master key except its material.
@@ -34,6 +36,8 @@ public struct KeyRecord: Sendable, Hashable {
     /// For imported material: whether the current material expires, and when (DescribeKey's ExpirationModel and ValidTo).
     public var expirationModel: ExpirationModel?
     public var validTo: Date?
+    /// The custom key store whose HSM holds the material (origin AWS_CLOUDHSM).
+    public var customKeyStoreID: String?
     /// Bumped by every stored change; a write names the revision it was
     /// derived from, so two concurrent read-modify-writes cannot both win.
     public var revision: Int64
@@ -60,6 +64,7 @@ public struct KeyRecord: Sendable, Hashable {
         self.nextRotationDate = nil
         self.expirationModel = nil
         self.validTo = nil
+        self.customKeyStoreID = nil
     }
 }
 

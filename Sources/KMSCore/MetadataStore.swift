@@ -81,6 +81,13 @@ public protocol MetadataStore: Sendable {
     /// Grants naming `principalARN` as their retiring principal, oldest first.
     func grants(retirableBy principalARN: String) async throws -> [GrantRecord]
 
+    // MARK: custom key stores (changed through `commit`)
+    /// Oldest first.
+    func customKeyStores() async throws -> [CustomKeyStoreRecord]
+    func customKeyStore(_ id: String) async throws -> CustomKeyStoreRecord?
+    /// Registered HSM clusters, oldest first.
+    func hsmClusters() async throws -> [HSMClusterRecord]
+
     // MARK: service settings
     func setting(_ name: String) async throws -> [UInt8]?
     /// Stores the value only if the setting is unset; returns the value now stored.
@@ -149,4 +156,15 @@ public enum StoreWrite: Sendable, Hashable {
     case deleteGrant(keyID: KeyID, grantID: String)
     /// Keeps the later of this and the stored last use; a key destroyed meanwhile is skipped.
     case recordKeyUsage(KeyID, KeyUseRecord)
+
+    // Custom key stores.
+    /// `.customKeyStoreNameInUse` if the name is taken.
+    case createCustomKeyStore(CustomKeyStoreRecord)
+    /// Replaces a store's name, cluster, password and connection request if it
+    /// is still at `record.revision` (a compare-and-swap); `.customKeyStoreNameInUse`.
+    case updateCustomKeyStore(CustomKeyStoreRecord)
+    /// `.customKeyStoreHasCMKs` while any key (even one pending deletion) is in it; `.customKeyStoreNotFound`.
+    case deleteCustomKeyStore(id: String)
+    /// `.alreadyExists` if the cluster ID is taken.
+    case registerHSMCluster(HSMClusterRecord)
 }

@@ -5,6 +5,10 @@ public import Foundation
 public final class ServiceEnvironment: Sendable {
     public let store: any MetadataStore
     public let keyStore: any KeyStore
+    /// Which custom key stores are connected, and their tokens.
+    public let customKeyStores: CustomKeyStoreConnections
+    /// Seals custom key store passwords under the root key.
+    public let secrets: SecretSealer
     public let accountID: String
     public let region: String
     /// Injectable so tests can move time, e.g. past a deletion date.
@@ -13,11 +17,14 @@ public final class ServiceEnvironment: Sendable {
     public let usage = KeyUsageTracker()
 
     public init(
-        store: any MetadataStore, keyStore: any KeyStore, accountID: String, region: String,
+        store: any MetadataStore, keyStore: any KeyStore, secrets: SecretSealer, accountID: String, region: String,
+        customKeyStores: CustomKeyStoreConnections = CustomKeyStoreConnections(connector: nil),
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.keyStore = keyStore
+        self.secrets = secrets
+        self.customKeyStores = customKeyStores
         self.accountID = accountID
         self.region = region
         self.now = now

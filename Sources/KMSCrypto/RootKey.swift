@@ -40,6 +40,7 @@ public struct RootKey: Sendable {
         _ wrapped: [UInt8], format: WrappingFormat, spec: KeySpec, keyID: UUID, version: UInt32
     ) throws(KMSCryptoError) -> KeyMaterial {
         if format == .v1, spec != .symmetricDefault { throw .invalidKeyMaterial }
+        if format == .customKeyStore { throw .invalidKeyMaterial }
         let raw = try open(wrapped, aad: Self.keyVersionAAD(format, spec: spec, keyID: keyID, version: version))
         return try KeyMaterial(spec: spec, encoded: raw)
     }
@@ -50,7 +51,7 @@ public struct RootKey: Sendable {
         case .v1:
             // The first release wrapped only symmetric material and did not name the spec.
             aad = Array("trent/key-version/v1".utf8)
-        case .v2:
+        case .v2, .customKeyStore:
             aad = Array("trent/key-version/v2".utf8)
             let name = Array(spec.rawValue.utf8)
             aad.append(UInt8(name.count))
@@ -98,6 +99,9 @@ public enum WrappingFormat: Int, Sendable, Hashable {
     case v1 = 1
     /// AAD `"trent/key-version/v2" ‖ len(spec) ‖ spec ‖ key ID ‖ version`.
     case v2 = 2
+    /// Not wrapped at all: the key is in the HSM of a custom key store,
+    /// labelled with its key ID, and the stored bytes name the store.
+    case customKeyStore = 3
 
     public static let current = WrappingFormat.v2
 }

@@ -34,6 +34,8 @@ public struct KeyMetadata: Codable, Sendable {
     public var CurrentKeyMaterialId: String?
     public var ExpirationModel: String?
     public var ValidTo: Date?
+    public var CustomKeyStoreId: String?
+    public var CloudHsmClusterId: String?
 
     public init(
         AWSAccountId: String, KeyId: String, Arn: String, CreationDate: Date, Enabled: Bool, Description: String,

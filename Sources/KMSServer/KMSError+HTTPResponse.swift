@@ -10,7 +10,9 @@ extension KMSError.Code {
         case .missingAuthenticationToken: .forbidden
         // As the AWS API reference lists it for every operation that takes DryRun.
         case .dryRun: .preconditionFailed
-        case .accessDenied, .alreadyExists, .deleteConflict, .disabled, .expiredToken, .incompleteSignature, .incorrectKey,
+        case .cloudHsmClusterInUse, .cloudHsmClusterInvalidConfiguration, .cloudHsmClusterNotFound, .cloudHsmClusterNotRelated,
+             .customKeyStoreHasCMKs, .customKeyStoreInvalidState, .customKeyStoreNameInUse, .customKeyStoreNotFound, .incorrectTrustAnchor,
+             .accessDenied, .alreadyExists, .deleteConflict, .disabled, .expiredToken, .incompleteSignature, .incorrectKey,
              .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID, .invalidGrantToken, .invalidImportToken, .expiredImportToken, .incorrectKeyMaterial, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
              .malformedPolicyDocument, .notAuthorized, .notFound, .serialization, .tag, .unknownOperation,
              .throttling, .unrecognizedClient, .unsupportedOperation, .validation,

@@ -40,6 +40,8 @@ public enum TrentServer {
         public var shutdownGrace: Duration = .seconds(30)
         /// Printed at start-up.
         public var version: String = "unknown"
+        /// Opens the PKCS#11 tokens of CloudHSM-style custom key stores; without one, connecting them fails.
+        public var hsmConnector: (any HSMConnector)?
 
         public init(
             dataDirectory: DataDirectory.Configuration, storage: any StorageBackend, host: String, port: Int,
@@ -84,7 +86,8 @@ public enum TrentServer {
         let directory = try await DataDirectory.open(configuration.dataDirectory, storage: configuration.storage, logger: logger)
         let store = CachingMetadataStore(directory.store, lifetime: configuration.metadataCacheLifetime)
         let environment = ServiceEnvironment(
-            store: store, keyStore: directory.keyStore, accountID: directory.accountID, region: configuration.dataDirectory.region
+            store: store, keyStore: directory.keyStore, secrets: directory.identities.sealer, accountID: directory.accountID,
+            region: configuration.dataDirectory.region, customKeyStores: CustomKeyStoreConnections(connector: configuration.hsmConnector)
         )
         try await environment.startUsageTracking()
         let rootKeyID = try await directory.store.listAccessKeys(userName: Identities.rootUserName).first?.id
@@ -143,7 +146,7 @@ public enum TrentServer {
         )
         // Shut down in reverse: the application stops taking requests first,
         // then background work, then the audit trail seals the chain, the store last.
-        services += [maintenance, TLSReloadService(box: configuration.tls, logger: logger)]
+        services += [maintenance, CustomKeyStoreService(environment: environment, logger: logger), TLSReloadService(box: configuration.tls, logger: logger)]
         if let metrics = configuration.metrics, let listen = metrics.listen {
             services.append(buildMetricsApplication(render: metrics.render, host: listen.host, port: listen.port, logger: logger))
         }

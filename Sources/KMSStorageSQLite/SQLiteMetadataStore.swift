@@ -70,7 +70,8 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         return try db.query(
             """
             SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
-                   policy, current_version, revision, rotation_period_days, next_rotation_date, expiration_model, valid_to
+                   policy, current_version, revision, rotation_period_days, next_rotation_date, expiration_model, valid_to,
+                   custom_key_store_id
             FROM keys WHERE id = ?
             """,
             [.text(id.description)]
@@ -89,6 +90,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             record.nextRotationDate = row.isNull(12) ? nil : Date(timeIntervalSince1970: row.double(12))
             record.expirationModel = row.isNull(13) ? nil : ExpirationModel(rawValue: row.text(13))
             record.validTo = row.isNull(14) ? nil : Date(timeIntervalSince1970: row.double(14))
+            record.customKeyStoreID = row.isNull(15) ? nil : row.text(15)
             return record
         }.first
     }
@@ -227,15 +229,15 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 try db.run(
                     """
                     INSERT INTO keys (id, created_at, description, key_spec, key_usage, origin, state, deletion_date,
-                                      pending_window_days, policy, current_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      pending_window_days, policy, current_version, custom_key_store_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
                         .text(record.id.description), .real(record.createdAt.timeIntervalSince1970), .text(record.description),
                         .text(record.keySpec.rawValue), .text(record.keyUsage.rawValue), .text(record.origin.rawValue),
                         .text(record.state.rawValue), record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
                         record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null, .text(record.policy),
-                        .integer(Int64(record.currentVersion)),
+                        .integer(Int64(record.currentVersion)), record.customKeyStoreID.map { .text($0) } ?? .null,
                     ]
                 )
             } catch {
@@ -320,6 +322,8 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 """,
                 [.text(keyID.description), .text(usage.operation), .real(usage.timestamp.timeIntervalSince1970), .text(usage.requestID), usage.eventID.map { .text($0) } ?? .null]
             )
+        case .createCustomKeyStore, .updateCustomKeyStore, .deleteCustomKeyStore, .registerHSMCluster:
+            try applyCustomKeyStoreWrite(write, db)
         case .createGrant(let grant):
             try insertGrant(grant, db)
         case .deleteGrant(let keyID, let grantID):

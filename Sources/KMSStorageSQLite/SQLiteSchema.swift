@@ -198,6 +198,30 @@ enum SQLiteSchema {
         CREATE INDEX key_versions_expiring ON key_versions (import_valid_to)
             WHERE import_expiration_model = 'KEY_MATERIAL_EXPIRES' AND import_deleted = 0;
         """,
+        // Custom key stores, the HSM clusters (PKCS#11 tokens) they use, and the store of each key in one.
+        """
+        CREATE TABLE hsm_clusters (
+            id TEXT PRIMARY KEY,
+            module_path TEXT NOT NULL,
+            token_label TEXT NOT NULL,
+            token_serial TEXT NOT NULL,
+            trust_anchor_certificate TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE custom_key_stores (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            cloud_hsm_cluster_id TEXT,
+            trust_anchor_certificate TEXT,
+            sealed_password BLOB,
+            connect_requested INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 0
+        );
+        ALTER TABLE keys ADD COLUMN custom_key_store_id TEXT;
+        CREATE INDEX keys_by_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

@@ -49,7 +49,8 @@ public final class TestEnvironment: Sendable {
         store = CachingMetadataStore(database, lifetime: cacheLifetime)
         keyStore = SoftwareKeyStore(rootKey: rootKey)
         environment = ServiceEnvironment(
-            store: store, keyStore: keyStore, accountID: Self.accountID, region: Self.region, now: { [clock] in clock.now }
+            store: store, keyStore: keyStore, secrets: SecretSealer(rootKey: rootKey), accountID: Self.accountID, region: Self.region,
+            now: { [clock] in clock.now }
         )
         audit = RecordingAuditSink(wrapping: auditSink?(store) ?? NoAuditTrail(store: store))
         pipeline = RequestPipeline(

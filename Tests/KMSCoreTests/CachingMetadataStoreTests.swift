@@ -138,6 +138,9 @@ struct CachingMetadataStoreTests {
         func keysPendingDeletion(dueBy date: Date) async throws -> [KeyID] { try await base.keysPendingDeletion(dueBy: date) }
         func keyVersions(of id: KeyID) async throws -> [StoredKeyVersion] { try await base.keyVersions(of: id) }
         func keysDueForRotation(by date: Date) async throws -> [KeyID] { try await base.keysDueForRotation(by: date) }
+        func customKeyStores() async throws -> [CustomKeyStoreRecord] { try await base.customKeyStores() }
+        func customKeyStore(_ id: String) async throws -> CustomKeyStoreRecord? { try await base.customKeyStore(id) }
+        func hsmClusters() async throws -> [HSMClusterRecord] { try await base.hsmClusters() }
         func importedVersionsExpiring(by date: Date) async throws -> [StoredKeyVersion] { try await base.importedVersionsExpiring(by: date) }
         func keyLastUsage(_ id: KeyID) async throws -> KeyUseRecord? { try await base.keyLastUsage(id) }
         func alias(named name: String) async throws -> AliasRecord? { try await base.alias(named: name) }

@@ -240,7 +240,7 @@ struct PipelineTests {
         let env = try TestEnvironment()
         let counting = CountingKeyStore(env.keyStore)
         let pipeline = RequestPipeline(
-            environment: ServiceEnvironment(store: env.store, keyStore: counting, accountID: TestEnvironment.accountID, region: TestEnvironment.region),
+            environment: ServiceEnvironment(store: env.store, keyStore: counting, secrets: env.environment.secrets, accountID: TestEnvironment.accountID, region: TestEnvironment.region),
             authorizer: authorizer, auditSink: env.audit
         )
         func call<Operation: KMSOperation>(_: Operation.Type, _ json: String) async throws -> Operation.Response {
@@ -263,7 +263,7 @@ struct PipelineTests {
         let env = try TestEnvironment()
         let counting = CountingKeyStore(env.keyStore)
         let pipeline = RequestPipeline(
-            environment: ServiceEnvironment(store: env.store, keyStore: counting, accountID: TestEnvironment.accountID, region: TestEnvironment.region),
+            environment: ServiceEnvironment(store: env.store, keyStore: counting, secrets: env.environment.secrets, accountID: TestEnvironment.accountID, region: TestEnvironment.region),
             authorizer: env.pipeline.authorizer, auditSink: env.audit
         )
         func call<Operation: KMSOperation>(_: Operation.Type, _ json: String) async throws -> Operation.Response {

@@ -11,9 +11,20 @@ public enum CreateKey: KMSOperation {
 
     public static func validate(_ request: CreateKeyRequest) throws(KMSError) {
         _ = try keyUsage(request.KeyUsage, for: try keySpec(request))
-        _ = try origin(request.Origin)
-        if request.CustomKeyStoreId != nil || request.XksKeyId != nil {
-            throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
+        let origin = try origin(request.Origin)
+        if request.XksKeyId != nil {
+            throw KMSError.unsupported("External key stores (XksKeyId) are not supported by Trent yet.")
+        }
+        if let storeID = request.CustomKeyStoreId {
+            try CustomKeyStores.validateID(storeID)
+            guard origin == .awsCloudHSM else {
+                throw KMSError.validation("A key in a custom key store needs Origin AWS_CLOUDHSM; Origin \(origin.rawValue) cannot have a CustomKeyStoreId.")
+            }
+            guard try keySpec(request) == .symmetricDefault else {
+                throw KMSError.unsupported("Custom key stores hold only symmetric encryption keys (SYMMETRIC_DEFAULT).")
+            }
+        } else if origin == .awsCloudHSM {
+            throw KMSError.validation("Origin AWS_CLOUDHSM needs the CustomKeyStoreId of an AWS_CLOUDHSM custom key store.")
         }
         if request.MultiRegion == true {
             throw KMSError.unsupported("Multi-Region keys are not supported by Trent yet.")
@@ -72,14 +83,29 @@ public enum CreateKey: KMSOperation {
             try await KeyPolicyRules.checkLockout(policy, keyARN: env.keyARN(id), bypass: request.BypassPolicyLockoutSafetyCheck, in: context)
         }
         let origin = try origin(request.Origin)
-        // A key of origin EXTERNAL has no material until it is imported.
-        let firstVersion = origin == .external ? nil : try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
-        let record = KeyRecord(
+        var customKeyStore: CustomKeyStoreRecord?
+        let firstVersion: StoredKeyVersion?
+        switch origin {
+        case .external:
+            // No material until it is imported.
+            firstVersion = nil
+        case .awsCloudHSM:
+            let store = try await CustomKeyStores.store(request.CustomKeyStoreId ?? "", in: env)
+            firstVersion = try await env.createHSMKeyVersion(of: id, in: store, now: now)
+            customKeyStore = store
+        case .awsKMS:
+            firstVersion = try await env.keyStore.createKeyVersion(of: id, version: 1, spec: spec, now: now)
+        }
+        var record = KeyRecord(
             id: id, createdAt: now, description: request.Description ?? "", keySpec: spec, keyUsage: try keyUsage(request.KeyUsage, for: spec),
             origin: origin, state: firstVersion == nil ? .pendingImport : .enabled, policy: request.Policy ?? defaultPolicy(accountID: env.accountID),
             currentVersion: firstVersion == nil ? 0 : 1, tags: try KeyTags.validate(request.Tags ?? [])
         )
-        return Outcome(CreateKeyResponse(KeyMetadata: record.metadata(in: env)), writes: [.createKey(record, firstVersion: firstVersion)])
+        record.customKeyStoreID = customKeyStore?.id
+        return Outcome(
+            CreateKeyResponse(KeyMetadata: record.metadata(in: env, customKeyStore: customKeyStore)),
+            writes: [.createKey(record, firstVersion: firstVersion)]
+        )
     }
 
     private static func keySpec(_ request: CreateKeyRequest) throws(KMSError) -> KeySpec {
@@ -107,7 +133,7 @@ public enum CreateKey: KMSOperation {
     private static func origin(_ raw: String?) throws(KMSError) -> KeyOrigin {
         try Validate.enumeration(raw, field: "origin", allowed: ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
         guard let origin = KeyOrigin(rawValue: raw ?? KeyOrigin.awsKMS.rawValue) else {
-            throw KMSError.unsupported("Origin \(raw ?? "") is not supported by Trent yet; AWS_KMS and EXTERNAL are.")
+            throw KMSError.unsupported("Origin \(raw ?? "") is not supported by Trent yet; AWS_KMS, EXTERNAL and AWS_CLOUDHSM are.")
         }
         return origin
     }

@@ -17,6 +17,9 @@ public enum DescribeKey: KMSOperation {
     }
 
     public static func perform(_ request: DescribeKeyRequest, keys: ResolvedKeys, in context: OperationContext) async throws(KMSError) -> Outcome<DescribeKeyResponse> {
-        Outcome(DescribeKeyResponse(KeyMetadata: keys[.key].record.metadata(in: context.environment)))
+        let record = keys[.key].record
+        let env = context.environment
+        let store = try await record.customKeyStoreID.asyncMap { (id) async throws(KMSError) in try await env.storage { try await $0.customKeyStore(id) } }
+        return Outcome(DescribeKeyResponse(KeyMetadata: record.metadata(in: env, customKeyStore: store ?? nil)))
     }
 }

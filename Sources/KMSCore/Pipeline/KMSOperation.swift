@@ -117,6 +117,8 @@ public enum KMSOperations {
             GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GenerateMac.self, VerifyMac.self,
             Sign.self, Verify.self, GetPublicKey.self, GenerateDataKeyPair.self, GenerateDataKeyPairWithoutPlaintext.self,
             DeriveSharedSecret.self, GetParametersForImport.self, ImportKeyMaterial.self, DeleteImportedKeyMaterial.self,
+            CreateCustomKeyStore.self, DescribeCustomKeyStores.self, UpdateCustomKeyStore.self, ConnectCustomKeyStore.self,
+            DisconnectCustomKeyStore.self, DeleteCustomKeyStore.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()

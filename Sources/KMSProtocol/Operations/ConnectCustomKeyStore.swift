@@ -1,0 +1,3 @@
+public struct ConnectCustomKeyStoreRequest: Codable, Sendable {
+    public var CustomKeyStoreId: String
+}

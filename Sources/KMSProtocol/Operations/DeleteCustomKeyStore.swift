@@ -1,0 +1,3 @@
+public struct DeleteCustomKeyStoreRequest: Codable, Sendable {
+    public var CustomKeyStoreId: String
+}

@@ -1,0 +1,3 @@
+public struct DisconnectCustomKeyStoreRequest: Codable, Sendable {
+    public var CustomKeyStoreId: String
+}
