@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
     ],
     targets: [
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
@@ -94,8 +95,9 @@ let package = Package(
         .executableTarget(
             name: "trent",
             dependencies: [
-                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", crypto,
+                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", "KMSKeyStorePKCS11", crypto,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Prometheus", package: "swift-prometheus"), metrics,
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),

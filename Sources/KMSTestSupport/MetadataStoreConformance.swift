@@ -29,6 +29,7 @@ public enum MetadataStoreConformance {
         Check(name: "roles, inline and managed policies: attachments, quotas, conflicts", run: policiesAndRoles),
         Check(name: "grants list by key and retiring principal and go with their key", run: grants),
         Check(name: "settings are initialized once", run: settings),
+        Check(name: "custom key stores: unique names, compare-and-swap, no deletion while they hold keys", run: customKeyStores),
         Check(name: "audit records page in chain order and are found by each lookup attribute", run: auditRecordPagingAndLookup),
         Check(name: "seals name the chain's head; pruning leaves a checkpoint and the chain goes on", run: auditSealsAndPruning),
     ]
@@ -402,6 +403,52 @@ public enum MetadataStoreConformance {
         #expect(try await store.commit([.updateKey(pending)]))
         #expect(try await store.commit([.destroyKey(keyRecord.id, dueBy: createdAt)]))
         #expect(try await store.grant(token: "token-g2") == nil)
+    }
+
+    static func customKeyStores(_ store: any MetadataStore) async throws {
+        let cluster = HSMClusterRecord(
+            id: "cluster-abcdefghijk", modulePath: "/m.so", tokenLabel: "t", tokenSerial: "s1", trustAnchorCertificate: "pem", createdAt: createdAt
+        )
+        #expect(try await store.commit([.registerHSMCluster(cluster)]))
+        await expectKMSError(.alreadyExists) { _ = try await store.commit([.registerHSMCluster(cluster)]) }
+        #expect(try await store.hsmClusters() == [cluster])
+
+        let first = CustomKeyStoreRecord(
+            id: "cks-00000000000000001", name: "first", type: .cloudHSM, cloudHsmClusterID: cluster.id, trustAnchorCertificate: "pem",
+            sealedPassword: [1, 0, 2], createdAt: createdAt
+        )
+        var second = first
+        second.id = "cks-00000000000000002"
+        second.createdAt = createdAt.addingTimeInterval(1)
+        #expect(try await store.commit([.createCustomKeyStore(first)]))
+        await expectKMSError(.customKeyStoreNameInUse) { _ = try await store.commit([.createCustomKeyStore(second)]) }
+        second.name = "second"
+        #expect(try await store.commit([.createCustomKeyStore(second)]))
+        #expect(try await store.customKeyStores().map(\.id) == [first.id, second.id])
+        let read = try #require(try await store.customKeyStore(first.id))
+        #expect(read == first)
+
+        var renamed = read
+        renamed.name = "second"
+        await expectKMSError(.customKeyStoreNameInUse) { _ = try await store.commit([.updateCustomKeyStore(renamed)]) }
+        renamed.name = "renamed"
+        renamed.connectRequested = true
+        renamed.sealedPassword = [9]
+        #expect(try await store.commit([.updateCustomKeyStore(renamed)]))
+        #expect(try await store.commit([.updateCustomKeyStore(renamed)]) == false, "a stale revision loses")
+        var expected = renamed
+        expected.revision += 1
+        #expect(try await store.customKeyStore(first.id) == expected)
+
+        var held = key()
+        held.origin = .awsCloudHSM
+        held.customKeyStoreID = first.id
+        try await create(held, in: store)
+        #expect(try await store.key(held.id)?.customKeyStoreID == first.id)
+        await expectKMSError(.customKeyStoreHasCMKs) { _ = try await store.commit([.deleteCustomKeyStore(id: first.id)]) }
+        #expect(try await store.commit([.deleteCustomKeyStore(id: second.id)]))
+        await expectKMSError(.customKeyStoreNotFound) { _ = try await store.commit([.deleteCustomKeyStore(id: second.id)]) }
+        #expect(try await store.customKeyStore(second.id) == nil)
     }
 
     static func settings(_ store: any MetadataStore) async throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KMSAudit
 import KMSCore
+import KMSKeyStorePKCS11
 import KMSServer
 import Logging
 import Metrics
@@ -161,6 +162,7 @@ struct Serve: AsyncParsableCommand {
                 : .trail(.init(digestEvery: auditDigestRecords, digestInterval: .seconds(auditDigestSeconds)))
         )
         configuration.version = Trent.version
+        configuration.hsmConnector = PKCS11Connector()
         configuration.tls = tls
         configuration.shutdownGrace = .seconds(shutdownGraceSeconds)
         configuration.rateLimits = RateLimits(
