@@ -24,11 +24,11 @@ public struct AuditSigner: Sendable {
     public static func load(store: any MetadataStore, sealer: SecretSealer) async throws -> AuditSigner {
         let fresh = P256.Signing.PrivateKey()
         let sealed = try await store.initializeSetting(
-            privateKeySetting, to: try sealer.seal(fresh.rawRepresentation, purpose: sealPurpose)
+            privateKeySetting, to: try await sealer.seal(fresh.rawRepresentation, purpose: sealPurpose)
         )
         let privateKey: P256.Signing.PrivateKey
         do {
-            privateKey = try P256.Signing.PrivateKey(rawRepresentation: try sealer.open(sealed, purpose: sealPurpose))
+            privateKey = try P256.Signing.PrivateKey(rawRepresentation: try await sealer.open(sealed, purpose: sealPurpose))
         } catch {
             throw KMSError(.internalFailure, "The audit signing key does not open with this root key.", underlying: error)
         }

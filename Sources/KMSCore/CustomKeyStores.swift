@@ -52,16 +52,16 @@ public enum CustomKeyStores {
         }
     }
 
-    static func sealPassword(_ password: String, storeID: String, in env: ServiceEnvironment) throws(KMSError) -> [UInt8] {
-        try env.secrets.seal(Array(password.utf8), purpose: "custom-key-store-password/\(storeID)")
+    static func sealPassword(_ password: String, storeID: String, in env: ServiceEnvironment) async throws(KMSError) -> [UInt8] {
+        try await env.secrets.seal(Array(password.utf8), purpose: "custom-key-store-password/\(storeID)")
     }
 
-    public static func openPassword(of store: CustomKeyStoreRecord, in env: ServiceEnvironment) throws(KMSError) -> [UInt8] {
+    public static func openPassword(of store: CustomKeyStoreRecord, in env: ServiceEnvironment) async throws(KMSError) -> [UInt8] {
         guard let sealed = store.sealedPassword else {
             throw KMSError.internalFailure(MissingPassword(storeID: store.id))
         }
         do {
-            return try env.secrets.open(sealed, purpose: "custom-key-store-password/\(store.id)")
+            return try await env.secrets.open(sealed, purpose: "custom-key-store-password/\(store.id)")
         } catch {
             throw KMSError.internalFailure(error)
         }

@@ -12,17 +12,17 @@ public struct SecretSealer: Sendable {
         self.rootKey = rootKey
     }
 
-    public func sealSecret(_ secret: String, accessKeyID: String) throws(KMSError) -> [UInt8] {
+    public func sealSecret(_ secret: String, accessKeyID: String) async throws(KMSError) -> [UInt8] {
         do {
-            return try rootKey.seal(secret: Array(secret.utf8), purpose: "access-key/\(accessKeyID)")
+            return try await rootKey.seal(secret: Array(secret.utf8), purpose: "access-key/\(accessKeyID)")
         } catch {
             throw KMSError.internalFailure(error)
         }
     }
 
-    public func openSecret(_ sealed: [UInt8], accessKeyID: String) throws(KMSError) -> String {
+    public func openSecret(_ sealed: [UInt8], accessKeyID: String) async throws(KMSError) -> String {
         do {
-            let bytes = try rootKey.open(sealedSecret: sealed, purpose: "access-key/\(accessKeyID)")
+            let bytes = try await rootKey.open(sealedSecret: sealed, purpose: "access-key/\(accessKeyID)")
             return String(decoding: bytes, as: UTF8.self)
         } catch {
             throw KMSError.internalFailure(error)
@@ -30,31 +30,31 @@ public struct SecretSealer: Sendable {
     }
 
     /// Seals other service secrets, such as STS session claims; `purpose` binds each to its use.
-    public func seal(_ bytes: some DataProtocol, purpose: String) throws(KMSError) -> [UInt8] {
+    public func seal(_ bytes: some DataProtocol, purpose: String) async throws(KMSError) -> [UInt8] {
         do {
-            return try rootKey.seal(secret: bytes, purpose: purpose)
+            return try await rootKey.seal(secret: bytes, purpose: purpose)
         } catch {
             throw KMSError.internalFailure(error)
         }
     }
 
-    public func open(_ sealed: [UInt8], purpose: String) throws(KMSCryptoError) -> [UInt8] {
-        try rootKey.open(sealedSecret: sealed, purpose: purpose)
+    public func open(_ sealed: [UInt8], purpose: String) async throws(KMSCryptoError) -> [UInt8] {
+        try await rootKey.open(sealedSecret: sealed, purpose: purpose)
     }
 
     private static let checkPlaintext = Array("trent root key check v1".utf8)
 
     /// A value stored on first start, so that starting with a different root key
     /// fails loudly instead of leaving every key undecryptable.
-    public func makeRootKeyCheck() throws(KMSError) -> [UInt8] {
+    public func makeRootKeyCheck() async throws(KMSError) -> [UInt8] {
         do {
-            return try rootKey.seal(secret: Self.checkPlaintext, purpose: "root-key-check")
+            return try await rootKey.seal(secret: Self.checkPlaintext, purpose: "root-key-check")
         } catch {
             throw KMSError.internalFailure(error)
         }
     }
 
-    public func verifyRootKeyCheck(_ check: [UInt8]) -> Bool {
-        (try? rootKey.open(sealedSecret: check, purpose: "root-key-check")) == Self.checkPlaintext
+    public func verifyRootKeyCheck(_ check: [UInt8]) async -> Bool {
+        (try? await rootKey.open(sealedSecret: check, purpose: "root-key-check")) == Self.checkPlaintext
     }
 }

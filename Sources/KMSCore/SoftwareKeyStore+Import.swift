@@ -8,15 +8,15 @@ public import KMSCrypto
 extension SoftwareKeyStore {
     public func importParameters(
         for keyID: KeyID, wrappingKeySpec: KeySpec, algorithm: ImportWrappingAlgorithm, validTo: Date
-    ) throws(KMSError) -> ImportParameters {
+    ) async throws(KMSError) -> ImportParameters {
         do {
             guard case .rsa(let wrappingKey) = try KeyMaterial.generate(wrappingKeySpec) else {
                 throw KMSError.internalFailure(WrongKeyMaterial(keyID: keyID, spec: wrappingKeySpec))
             }
             let token = ImportToken(algorithm: algorithm, wrappingKeySpec: wrappingKeySpec, validTo: validTo)
-            let sealed = try wrappingKey.withDERBytes { der in
-                try rootKey.seal(secret: token.header + Array(der), purpose: ImportToken.purpose(keyID))
-            }
+            var contents = token.header + wrappingKey.withDERBytes { Array($0) }
+            defer { contents.resetBytes() }
+            let sealed = try await rootKey.seal(secret: contents, purpose: ImportToken.purpose(keyID))
             return ImportParameters(token: sealed, publicKey: wrappingKey.publicKeyDER)
         } catch let error as KMSError {
             throw error
@@ -27,8 +27,8 @@ extension SoftwareKeyStore {
 
     public func importKeyVersion(
         of keyID: KeyID, version: UInt32, spec: KeySpec, token sealed: [UInt8], encryptedMaterial: Data, now: Date
-    ) throws(KMSError) -> UnwrappedImport {
-        guard let opened = try? rootKey.open(sealedSecret: sealed, purpose: ImportToken.purpose(keyID)),
+    ) async throws(KMSError) -> UnwrappedImport {
+        guard let opened = try? await rootKey.open(sealedSecret: sealed, purpose: ImportToken.purpose(keyID)),
               let (token, wrappingKeyDER) = ImportToken.parse(opened),
               let wrappingKey = try? RSAKeyMaterial(spec: token.wrappingKeySpec, derRepresentation: wrappingKeyDER)
         else {
@@ -46,7 +46,7 @@ extension SoftwareKeyStore {
             throw KMSError(.incorrectKeyMaterial, "The imported key material is not valid \(spec.rawValue) key material.")
         }
         do {
-            let wrapped = try rootKey.wrap(material, keyID: keyID.uuid, version: version)
+            let wrapped = try await rootKey.wrap(material, keyID: keyID.uuid, version: version)
             return UnwrappedImport(
                 version: StoredKeyVersion(keyID: keyID, version: version, keySpec: spec, wrappingFormat: .current, material: wrapped, createdAt: now),
                 fingerprint: material.importFingerprint(keyID: keyID.uuid)

@@ -22,9 +22,9 @@ public final class SoftwareKeyStore: KeyStore {
         self.rootKey = rootKey
     }
 
-    public func createKeyVersion(of keyID: KeyID, version: UInt32, spec: KeySpec, now: Date) throws(KMSError) -> StoredKeyVersion {
+    public func createKeyVersion(of keyID: KeyID, version: UInt32, spec: KeySpec, now: Date) async throws(KMSError) -> StoredKeyVersion {
         do {
-            let wrapped = try rootKey.wrap(try KeyMaterial.generate(spec), keyID: keyID.uuid, version: version)
+            let wrapped = try await rootKey.wrap(try KeyMaterial.generate(spec), keyID: keyID.uuid, version: version)
             return StoredKeyVersion(
                 keyID: keyID, version: version, keySpec: spec, wrappingFormat: .current, material: wrapped, createdAt: now
             )
@@ -33,8 +33,8 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
-    public func encrypt(_ plaintext: Data, under version: StoredKeyVersion, context: [String: String]) throws(KMSError) -> Data {
-        guard case .symmetric(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+    public func encrypt(_ plaintext: Data, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data {
+        guard case .symmetric(let material) = try await material(of: version) else { throw Self.wrongSpec(version) }
         do {
             return try SymmetricEnvelope.seal(
                 plaintext, keyID: version.keyID.uuid, keyVersion: version.version, material: material, context: context
@@ -44,9 +44,9 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
-    public func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) throws(KMSError) -> Data {
+    public func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data {
         // A blob naming a key that is not symmetric is not a ciphertext of this service.
-        guard case .symmetric(let material) = try material(of: version) else { throw KMSError.invalidCiphertext() }
+        guard case .symmetric(let material) = try await material(of: version) else { throw KMSError.invalidCiphertext() }
         do {
             return Data(try SymmetricEnvelope.open(blob, material: material, context: context))
         } catch {
@@ -54,19 +54,19 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
-    public func generateMac(_ message: Data, under version: StoredKeyVersion) throws(KMSError) -> Data {
-        guard case .hmac(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+    public func generateMac(_ message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data {
+        guard case .hmac(let material) = try await material(of: version) else { throw Self.wrongSpec(version) }
         return material.mac(message)
     }
 
-    public func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) throws(KMSError) -> Bool {
-        guard case .hmac(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+    public func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Bool {
+        guard case .hmac(let material) = try await material(of: version) else { throw Self.wrongSpec(version) }
         return material.isValid(mac, for: message)
     }
 
-    public func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+    public func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data {
         do {
-            switch try material(of: version) {
+            switch try await material(of: version) {
             case .ecc(let material):
                 return try material.sign(message, isDigest: isDigest)
             case .secp256k1(let material):
@@ -90,8 +90,8 @@ public final class SoftwareKeyStore: KeyStore {
 
     public func verify(
         _ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion
-    ) throws(KMSError) -> Bool {
-        switch try material(of: version) {
+    ) async throws(KMSError) -> Bool {
+        switch try await material(of: version) {
         case .ecc(let material):
             return material.isValid(signature, for: message, isDigest: isDigest)
         case .secp256k1(let material):
@@ -108,13 +108,13 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
-    public func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) throws(KMSError) -> Data? {
-        guard case .ecc(let material) = try material(of: version) else { throw Self.wrongSpec(version) }
+    public func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data? {
+        guard case .ecc(let material) = try await material(of: version) else { throw Self.wrongSpec(version) }
         return material.sharedSecret(withPeer: publicKey)
     }
 
-    public func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data {
-        switch try material(of: version) {
+    public func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data {
+        switch try await material(of: version) {
         case .ecc(let material): return material.publicKeyDER
         case .rsa(let material): return material.publicKeyDER
         case .secp256k1(let material): return material.publicKeyDER
@@ -123,8 +123,8 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
-    public func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
-        guard case .rsa(let material) = try material(of: version), let hash = Self.oaep(algorithm) else { throw Self.wrongSpec(version) }
+    public func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data {
+        guard case .rsa(let material) = try await material(of: version), let hash = Self.oaep(algorithm) else { throw Self.wrongSpec(version) }
         let limit = material.maximumPlaintextByteCount(hash)
         guard plaintext.count <= limit else {
             throw KMSError.validation("The plaintext is too long for \(version.keySpec.rawValue) with \(algorithm): at most \(limit) bytes.")
@@ -136,8 +136,8 @@ public final class SoftwareKeyStore: KeyStore {
         }
     }
 
-    public func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
-        guard case .rsa(let material) = try material(of: version), let hash = Self.oaep(algorithm) else { throw Self.wrongSpec(version) }
+    public func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data {
+        guard case .rsa(let material) = try await material(of: version), let hash = Self.oaep(algorithm) else { throw Self.wrongSpec(version) }
         do {
             return try material.decrypt(ciphertext, hash: hash)
         } catch {
@@ -180,12 +180,12 @@ public final class SoftwareKeyStore: KeyStore {
         unwrapped.withLock { cache in cache = cache.filter { $0.key.keyID != keyID } }
     }
 
-    private func material(of version: StoredKeyVersion) throws(KMSError) -> KeyMaterial {
+    private func material(of version: StoredKeyVersion) async throws(KMSError) -> KeyMaterial {
         let ref = VersionRef(keyID: version.keyID, version: version.version)
         if let cached = unwrapped.withLock({ $0[ref] }) { return cached }
         let material: KeyMaterial
         do {
-            material = try rootKey.unwrap(
+            material = try await rootKey.unwrap(
                 version.material, format: version.wrappingFormat, spec: version.keySpec,
                 keyID: version.keyID.uuid, version: version.version
             )

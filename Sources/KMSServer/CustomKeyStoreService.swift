@@ -18,7 +18,7 @@ struct CustomKeyStoreService: Service {
                     environment.customKeyStores.fail(store.id, .clusterNotFound)
                     continue
                 }
-                await environment.customKeyStores.connect(store.id, to: cluster, password: try CustomKeyStores.openPassword(of: store, in: environment))
+                await environment.customKeyStores.connect(store.id, to: cluster, password: try await CustomKeyStores.openPassword(of: store, in: environment))
                 let (state, error) = environment.customKeyStores.state(of: store.id)
                 logger.notice("custom key store reconnected", metadata: [
                     "custom-key-store-id": "\(store.id)", "state": "\(state.rawValue)", "error": "\(error?.rawValue ?? "-")",

@@ -49,8 +49,8 @@ public struct DataDirectory: Sendable {
         let rootKey = try loadRootKey(configuration, directory: directory, mayGenerate: existingCheck == nil, logger: logger)
         let sealer = SecretSealer(rootKey: rootKey)
 
-        let check = try await store.initializeSetting(rootKeyCheckSetting, to: try sealer.makeRootKeyCheck())
-        guard sealer.verifyRootKeyCheck(check) else {
+        let check = try await store.initializeSetting(rootKeyCheckSetting, to: try await sealer.makeRootKeyCheck())
+        guard await sealer.verifyRootKeyCheck(check) else {
             throw StartupError("The root key does not match the one this data directory was created with.")
         }
         let accountID = try await initializeAccountID(store: store, environment: configuration.processEnvironment)

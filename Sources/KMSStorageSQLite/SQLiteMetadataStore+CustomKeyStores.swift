@@ -50,7 +50,7 @@ extension SQLiteMetadataStore {
     static func applyCustomKeyStoreWrite(_ write: StoreWrite, _ db: Connection) throws {
         switch write {
         case .createCustomKeyStore(let store):
-            try nameUnique(store) {
+            try nameUnique(store) { () throws(SQLiteError) in
                 try db.run(
                     """
                     INSERT INTO custom_key_stores (id, name, type, cloud_hsm_cluster_id, trust_anchor_certificate, sealed_password,
@@ -63,7 +63,7 @@ extension SQLiteMetadataStore {
                 )
             }
         case .updateCustomKeyStore(let store):
-            try nameUnique(store) {
+            try nameUnique(store) { () throws(SQLiteError) in
                 try db.run(
                     """
                     UPDATE custom_key_stores SET name = ?, cloud_hsm_cluster_id = ?, trust_anchor_certificate = ?, sealed_password = ?,

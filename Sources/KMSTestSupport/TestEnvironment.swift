@@ -83,8 +83,8 @@ public final class TestEnvironment: Sendable {
 
     /// The raw bytes of a key version, unwrapped with the root key: for tests
     /// that prove the bytes never reach a file.
-    public func unsafeRawMaterial(of version: StoredKeyVersion) throws -> [UInt8] {
-        let material = try rootKey.unwrap(
+    public func unsafeRawMaterial(of version: StoredKeyVersion) async throws -> [UInt8] {
+        let material = try await rootKey.unwrap(
             version.material, format: version.wrappingFormat, spec: version.keySpec, keyID: version.keyID.uuid, version: version.version
         )
         switch material {

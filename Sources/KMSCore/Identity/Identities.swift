@@ -35,10 +35,10 @@ public struct Identities: Sendable {
         return UserRecord(name: name, id: Self.generateID(prefix: "AIDA"), createdAt: now(), tags: tags)
     }
 
-    public func newAccessKey(for userName: String) throws(KMSError) -> (issued: IssuedAccessKey, write: StoreWrite) {
+    public func newAccessKey(for userName: String) async throws(KMSError) -> (issued: IssuedAccessKey, write: StoreWrite) {
         let id = Self.generateID(prefix: "AKIA", length: 16)
         let secret = Self.generateSecret()
-        let record = AccessKeyRecord(id: id, userName: userName, sealedSecret: try sealer.sealSecret(secret, accessKeyID: id), createdAt: now())
+        let record = AccessKeyRecord(id: id, userName: userName, sealedSecret: try await sealer.sealSecret(secret, accessKeyID: id), createdAt: now())
         return (IssuedAccessKey(UserName: userName, AccessKeyId: id, SecretAccessKey: secret), .createAccessKey(record))
     }
 
@@ -46,7 +46,7 @@ public struct Identities: Sendable {
 
     public func createUser(named name: String) async throws -> IssuedAccessKey {
         let user = try newUser(named: name)
-        let key = try newAccessKey(for: name)
+        let key = try await newAccessKey(for: name)
         _ = try await store.commit([.createUser(user), key.write])
         return key.issued
     }
@@ -57,13 +57,13 @@ public struct Identities: Sendable {
         let user = try newUser(named: name)
         try Self.validateSuppliedCredentials(accessKeyID: accessKeyID, secret: secret)
         let key = AccessKeyRecord(
-            id: accessKeyID, userName: name, sealedSecret: try sealer.sealSecret(secret, accessKeyID: accessKeyID), createdAt: now()
+            id: accessKeyID, userName: name, sealedSecret: try await sealer.sealSecret(secret, accessKeyID: accessKeyID), createdAt: now()
         )
         _ = try await store.commit([.createUser(user), .createAccessKey(key)])
     }
 
     public func createAccessKey(for userName: String) async throws -> IssuedAccessKey {
-        let key = try newAccessKey(for: userName)
+        let key = try await newAccessKey(for: userName)
         _ = try await store.commit([key.write])
         return key.issued
     }
@@ -92,7 +92,7 @@ public struct Identities: Sendable {
     /// that names another key; throws `.expiredToken` for an expired session.
     public func credentials(for accessKeyID: String, sessionToken: String?) async throws -> (principal: Principal, secret: String)? {
         if let sessionToken {
-            guard let session = openSession(sessionToken), session.accessKeyID == accessKeyID else { return nil }
+            guard let session = await openSession(sessionToken), session.accessKeyID == accessKeyID else { return nil }
             guard session.expiration > now() else {
                 throw KMSError(.expiredToken, "The security token included in the request is expired")
             }
@@ -109,7 +109,7 @@ public struct Identities: Sendable {
         guard let record = try await store.accessKey(accessKeyID), record.status == .active,
               let user = try await store.user(named: record.userName)
         else { return nil }
-        let secret = try sealer.openSecret(record.sealedSecret, accessKeyID: accessKeyID)
+        let secret = try await sealer.openSecret(record.sealedSecret, accessKeyID: accessKeyID)
         let principal = Principal(userName: user.name, userID: user.id, accessKeyID: accessKeyID, accountID: accountID, tags: Self.tagMap(user.tags))
         return (principal, secret)
     }
@@ -138,7 +138,7 @@ public struct Identities: Sendable {
         var sourceARN: String
     }
 
-    public func issueSession(for role: RoleRecord, sessionName: String, duration: Int, source: Principal) throws(KMSError) -> IssuedSession {
+    public func issueSession(for role: RoleRecord, sessionName: String, duration: Int, source: Principal) async throws(KMSError) -> IssuedSession {
         let claims = SessionClaims(
             accessKeyID: Self.generateID(prefix: "ASIA", length: 16), secret: Self.generateSecret(), roleName: role.name, roleID: role.id,
             sessionName: sessionName, expiration: Date(timeIntervalSince1970: (now().timeIntervalSince1970 + Double(duration)).rounded(.down)),
@@ -146,7 +146,7 @@ public struct Identities: Sendable {
         )
         let token: String
         do {
-            token = Data(try sealer.seal(try JSONEncoder().encode(claims), purpose: Self.sessionPurpose)).base64EncodedString()
+            token = Data(try await sealer.seal(try JSONEncoder().encode(claims), purpose: Self.sessionPurpose)).base64EncodedString()
         } catch let error as KMSError {
             throw error
         } catch {
@@ -158,9 +158,9 @@ public struct Identities: Sendable {
         )
     }
 
-    private func openSession(_ token: String) -> SessionClaims? {
+    private func openSession(_ token: String) async -> SessionClaims? {
         guard let sealed = Data(base64Encoded: token),
-              let bytes = try? sealer.open(Array(sealed), purpose: Self.sessionPurpose)
+              let bytes = try? await sealer.open(Array(sealed), purpose: Self.sessionPurpose)
         else { return nil }
         return try? JSONDecoder().decode(SessionClaims.self, from: Data(bytes))
     }

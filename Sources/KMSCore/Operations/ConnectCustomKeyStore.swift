@@ -31,7 +31,7 @@ public enum ConnectCustomKeyStore: KMSOperation {
         }
         let clusters = try await env.storage { try await $0.hsmClusters() }
         if let cluster = clusters.first(where: { $0.id == store.cloudHsmClusterID }) {
-            await env.customKeyStores.connect(store.id, to: cluster, password: try CustomKeyStores.openPassword(of: store, in: env))
+            await env.customKeyStores.connect(store.id, to: cluster, password: try await CustomKeyStores.openPassword(of: store, in: env))
         } else {
             env.customKeyStores.fail(store.id, .clusterNotFound)
         }

@@ -70,7 +70,7 @@ public enum CreateCustomKeyStore: KMSOperation {
         let store = CustomKeyStoreRecord(
             id: id, name: request.CustomKeyStoreName, type: .cloudHSM, cloudHsmClusterID: cluster.id,
             trustAnchorCertificate: request.TrustAnchorCertificate,
-            sealedPassword: try CustomKeyStores.sealPassword(request.KeyStorePassword ?? "", storeID: id, in: env),
+            sealedPassword: try await CustomKeyStores.sealPassword(request.KeyStorePassword ?? "", storeID: id, in: env),
             createdAt: env.now()
         )
         return Outcome(CreateCustomKeyStoreResponse(CustomKeyStoreId: id), writes: [.createCustomKeyStore(store)])

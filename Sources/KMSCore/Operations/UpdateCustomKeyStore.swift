@@ -39,7 +39,7 @@ public enum UpdateCustomKeyStore: KMSOperation {
         var updated = store
         if let name = request.NewCustomKeyStoreName { updated.name = name }
         if let password = request.KeyStorePassword {
-            updated.sealedPassword = try CustomKeyStores.sealPassword(password, storeID: store.id, in: env)
+            updated.sealedPassword = try await CustomKeyStores.sealPassword(password, storeID: store.id, in: env)
         }
         if let clusterID = request.CloudHsmClusterId, clusterID != store.cloudHsmClusterID {
             let cluster = try await CustomKeyStores.cluster(clusterID, in: env)

@@ -18,7 +18,7 @@ enum CreateAccessKey: QueryOperation {
 
     static func perform(_ request: Request, in context: QueryContext) async throws(KMSError) -> QueryOutcome {
         _ = try await IAMShapes.requireUser(request.userName, in: context)
-        let key = try context.identities.newAccessKey(for: request.userName)
+        let key = try await context.identities.newAccessKey(for: request.userName)
         return QueryOutcome(
             [.element("AccessKey", [
                 .text("UserName", key.issued.UserName), .text("AccessKeyId", key.issued.AccessKeyId), .text("Status", "Active"),

@@ -70,7 +70,7 @@ enum AssumeRole: QueryOperation {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
             )
         }
-        let session = try context.identities.issueSession(for: role, sessionName: request.sessionName, duration: duration, source: context.caller)
+        let session = try await context.identities.issueSession(for: role, sessionName: request.sessionName, duration: duration, source: context.caller)
         return QueryOutcome([
             .element("Credentials", [
                 .text("AccessKeyId", session.accessKeyID), .text("SecretAccessKey", session.secret), .text("SessionToken", session.token),
