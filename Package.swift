@@ -150,5 +150,10 @@ let package = Package(
         .testTarget(name: "KMSPolicyTests", dependencies: ["KMSPolicy"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSIdentityTests", dependencies: ["KMSIdentity", "KMSCore", "KMSCrypto", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KMSKeyStorePKCS11Tests",
+            dependencies: ["KMSKeyStorePKCS11", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
