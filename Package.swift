@@ -77,6 +77,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The PKCS#11 header (p11-kit's); the module itself is dlopen()ed at run time.
+        .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
+        .target(
+            name: "KMSKeyStorePKCS11",
+            dependencies: ["KMSCore", "CPKCS11", .product(name: "NIOPosix", package: "swift-nio"), logging],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KMSServer",
             dependencies: [
@@ -145,5 +152,10 @@ let package = Package(
         .testTarget(name: "KMSPolicyTests", dependencies: ["KMSPolicy"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSIdentityTests", dependencies: ["KMSIdentity", "KMSCore", "KMSCrypto", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KMSKeyStorePKCS11Tests",
+            dependencies: ["KMSKeyStorePKCS11", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
