@@ -265,7 +265,7 @@ struct OperationTests {
         for _ in 0..<10 {
             let id = try #require(KeyID(try await createKey()))
             let stored = try #require(try await env.store.keyVersion(id, version: 1))
-            materials.append(try env.unsafeRawMaterial(of: stored))
+            materials.append(try await env.unsafeRawMaterial(of: stored))
         }
         var files: [[UInt8]] = []
         for suffix in ["", "-wal"] {

@@ -33,57 +33,57 @@ struct PipelineTests {
         init(_ base: SoftwareKeyStore) { self.base = base }
         var operations: Int { count.withLock { $0 } }
 
-        func createKeyVersion(of keyID: KeyID, version: UInt32, spec: KeySpec, now: Date) throws(KMSError) -> StoredKeyVersion {
-            try base.createKeyVersion(of: keyID, version: version, spec: spec, now: now)
+        func createKeyVersion(of keyID: KeyID, version: UInt32, spec: KeySpec, now: Date) async throws(KMSError) -> StoredKeyVersion {
+            try await base.createKeyVersion(of: keyID, version: version, spec: spec, now: now)
         }
-        func encrypt(_ plaintext: Data, under version: StoredKeyVersion, context: [String: String]) throws(KMSError) -> Data {
+        func encrypt(_ plaintext: Data, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.encrypt(plaintext, under: version, context: context)
+            return try await base.encrypt(plaintext, under: version, context: context)
         }
-        func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) throws(KMSError) -> Data {
+        func decrypt(_ blob: CiphertextBlob, under version: StoredKeyVersion, context: [String: String]) async throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.decrypt(blob, under: version, context: context)
+            return try await base.decrypt(blob, under: version, context: context)
         }
-        func generateMac(_ message: Data, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        func generateMac(_ message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.generateMac(message, under: version)
+            return try await base.generateMac(message, under: version)
         }
-        func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) throws(KMSError) -> Bool {
+        func verifyMac(_ mac: Data, for message: Data, under version: StoredKeyVersion) async throws(KMSError) -> Bool {
             count.withLock { $0 += 1 }
-            return try base.verifyMac(mac, for: message, under: version)
+            return try await base.verifyMac(mac, for: message, under: version)
         }
-        func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        func sign(_ message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.sign(message, isDigest: isDigest, algorithm: algorithm, under: version)
+            return try await base.sign(message, isDigest: isDigest, algorithm: algorithm, under: version)
         }
         func verify(
             _ signature: Data, for message: Data, isDigest: Bool, algorithm: String, under version: StoredKeyVersion
-        ) throws(KMSError) -> Bool {
+        ) async throws(KMSError) -> Bool {
             count.withLock { $0 += 1 }
-            return try base.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: version)
+            return try await base.verify(signature, for: message, isDigest: isDigest, algorithm: algorithm, under: version)
         }
-        func publicKey(of version: StoredKeyVersion) throws(KMSError) -> Data { try base.publicKey(of: version) }
-        func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) throws(KMSError) -> Data? {
+        func publicKey(of version: StoredKeyVersion) async throws(KMSError) -> Data { try await base.publicKey(of: version) }
+        func deriveSharedSecret(withPeer publicKey: Data, under version: StoredKeyVersion) async throws(KMSError) -> Data? {
             count.withLock { $0 += 1 }
-            return try base.deriveSharedSecret(withPeer: publicKey, under: version)
+            return try await base.deriveSharedSecret(withPeer: publicKey, under: version)
         }
-        func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        func encryptAsymmetric(_ plaintext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.encryptAsymmetric(plaintext, algorithm: algorithm, under: version)
+            return try await base.encryptAsymmetric(plaintext, algorithm: algorithm, under: version)
         }
-        func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) throws(KMSError) -> Data {
+        func decryptAsymmetric(_ ciphertext: Data, algorithm: String, under version: StoredKeyVersion) async throws(KMSError) -> Data {
             count.withLock { $0 += 1 }
-            return try base.decryptAsymmetric(ciphertext, algorithm: algorithm, under: version)
+            return try await base.decryptAsymmetric(ciphertext, algorithm: algorithm, under: version)
         }
         func importParameters(
             for keyID: KeyID, wrappingKeySpec: KeySpec, algorithm: ImportWrappingAlgorithm, validTo: Date
-        ) throws(KMSError) -> ImportParameters {
-            try base.importParameters(for: keyID, wrappingKeySpec: wrappingKeySpec, algorithm: algorithm, validTo: validTo)
+        ) async throws(KMSError) -> ImportParameters {
+            try await base.importParameters(for: keyID, wrappingKeySpec: wrappingKeySpec, algorithm: algorithm, validTo: validTo)
         }
         func importKeyVersion(
             of keyID: KeyID, version: UInt32, spec: KeySpec, token: [UInt8], encryptedMaterial: Data, now: Date
-        ) throws(KMSError) -> UnwrappedImport {
-            try base.importKeyVersion(of: keyID, version: version, spec: spec, token: token, encryptedMaterial: encryptedMaterial, now: now)
+        ) async throws(KMSError) -> UnwrappedImport {
+            try await base.importKeyVersion(of: keyID, version: version, spec: spec, token: token, encryptedMaterial: encryptedMaterial, now: now)
         }
         func forget(_ keyID: KeyID) { base.forget(keyID) }
     }

@@ -38,7 +38,7 @@ struct ECCKeyMaterialTests {
     }
 
     @Test(arguments: specs + [.eccNistEdwards25519])
-    func theRootKeyWrapsThePrivateScalarAndTheSpecIsBound(spec: KeySpec) throws {
+    func theRootKeyWrapsThePrivateScalarAndTheSpecIsBound(spec: KeySpec) async throws {
         let material = try KeyMaterial.generate(spec)
         guard case .ecc(let key) = material else {
             Issue.record("\(spec) generated no ECC material")
@@ -46,8 +46,8 @@ struct ECCKeyMaterialTests {
         }
         let root = try RootKey(rawBytes: RootKey.generateRawBytes())
         let id = UUID()
-        let wrapped = try root.wrap(material, keyID: id, version: 3)
-        guard case .ecc(let unwrapped) = try root.unwrap(wrapped, format: .current, spec: spec, keyID: id, version: 3) else {
+        let wrapped = try await root.wrap(material, keyID: id, version: 3)
+        guard case .ecc(let unwrapped) = try await root.unwrap(wrapped, format: .current, spec: spec, keyID: id, version: 3) else {
             Issue.record("unwrapped material is not ECC")
             return
         }
@@ -56,7 +56,7 @@ struct ECCKeyMaterialTests {
         let scalar = key.withRawBytes { Array($0) }
         #expect(!wrapped.contains(subsequence: scalar))
         let otherSpec: KeySpec = spec == .eccNistP256 ? .eccNistP384 : .eccNistP256
-        #expect(throws: (any Error).self) { try root.unwrap(wrapped, format: .current, spec: otherSpec, keyID: id, version: 3) }
+        await #expect(throws: (any Error).self) { try await root.unwrap(wrapped, format: .current, spec: otherSpec, keyID: id, version: 3) }
     }
 }
 
@@ -95,7 +95,7 @@ extension ECCKeyMaterialTests {
 }
 
 extension ECCKeyMaterialTests {
-    @Test func secp256k1SignsThroughLibsecp256k1AndSurvivesTheRootKey() throws {
+    @Test func secp256k1SignsThroughLibsecp256k1AndSurvivesTheRootKey() async throws {
         let material = try KeyMaterial.generate(.eccSecgP256k1)
         guard case .secp256k1(let key) = material else {
             Issue.record("no secp256k1 material")
@@ -110,12 +110,12 @@ extension ECCKeyMaterialTests {
         #expect(key.publicKeyDER.count == 88)
         let root = try RootKey(rawBytes: RootKey.generateRawBytes())
         let id = UUID()
-        let wrapped = try root.wrap(material, keyID: id, version: 1)
-        guard case .secp256k1(let unwrapped) = try root.unwrap(wrapped, format: .current, spec: .eccSecgP256k1, keyID: id, version: 1) else {
+        let wrapped = try await root.wrap(material, keyID: id, version: 1)
+        guard case .secp256k1(let unwrapped) = try await root.unwrap(wrapped, format: .current, spec: .eccSecgP256k1, keyID: id, version: 1) else {
             Issue.record("unwrapped material is not secp256k1")
             return
         }
         #expect(unwrapped.publicKeyDER == key.publicKeyDER)
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try Secp256k1KeyMaterial(rawRepresentation: [UInt8](repeating: 0, count: 32)) }
+        await #expect(throws: KMSCryptoError.invalidKeyMaterial) { try Secp256k1KeyMaterial(rawRepresentation: [UInt8](repeating: 0, count: 32)) }
     }
 }

@@ -30,7 +30,7 @@ struct HMACKeyMaterialTests {
     }
 
     @Test(arguments: vectors)
-    func generatedMaterialHasTheSpecsLengthAndSurvivesTheRootKey(spec: KeySpec, length: Int, expected: String) throws {
+    func generatedMaterialHasTheSpecsLengthAndSurvivesTheRootKey(spec: KeySpec, length: Int, expected: String) async throws {
         let material = try KeyMaterial.generate(spec)
         guard case .hmac(let hmac) = material else {
             Issue.record("\(spec) generated \(material)")
@@ -39,14 +39,14 @@ struct HMACKeyMaterialTests {
         #expect(hmac.withUnsafeBytes { $0.count } == length)
         let root = try RootKey(rawBytes: RootKey.generateRawBytes())
         let id = UUID()
-        let wrapped = try root.wrap(material, keyID: id, version: 1)
-        guard case .hmac(let unwrapped) = try root.unwrap(wrapped, format: .current, spec: spec, keyID: id, version: 1) else {
+        let wrapped = try await root.wrap(material, keyID: id, version: 1)
+        guard case .hmac(let unwrapped) = try await root.unwrap(wrapped, format: .current, spec: spec, keyID: id, version: 1) else {
             Issue.record("unwrapped material is not HMAC")
             return
         }
         #expect(unwrapped.mac(Self.message) == hmac.mac(Self.message))
         // The spec is bound into the wrapping: the same bytes cannot come back as another kind of key.
-        #expect(throws: (any Error).self) { try root.unwrap(wrapped, format: .current, spec: .symmetricDefault, keyID: id, version: 1) }
+        await #expect(throws: (any Error).self) { try await root.unwrap(wrapped, format: .current, spec: .symmetricDefault, keyID: id, version: 1) }
     }
 
     @Test func materialOfTheWrongLengthIsRefused() {

@@ -5,7 +5,7 @@ import Testing
 @Suite("ML-DSA key material")
 struct MLDSAKeyMaterialTests {
     @Test(arguments: [KeySpec.mlDsa65, .mlDsa87])
-    func theSeedSurvivesTheRootKeyAndSignaturesVerify(spec: KeySpec) throws {
+    func theSeedSurvivesTheRootKeyAndSignaturesVerify(spec: KeySpec) async throws {
         let material = try KeyMaterial.generate(spec)
         guard case .mlDsa(let key) = material else {
             Issue.record("\(spec) generated no ML-DSA material")
@@ -18,7 +18,7 @@ struct MLDSAKeyMaterialTests {
         #expect(!key.isValid(signature, for: message + Data([0])))
         let root = try RootKey(rawBytes: RootKey.generateRawBytes())
         let id = UUID()
-        guard case .mlDsa(let unwrapped) = try root.unwrap(try root.wrap(material, keyID: id, version: 1), format: .current, spec: spec, keyID: id, version: 1)
+        guard case .mlDsa(let unwrapped) = try await root.unwrap(try await root.wrap(material, keyID: id, version: 1), format: .current, spec: spec, keyID: id, version: 1)
         else {
             Issue.record("unwrapped material is not ML-DSA")
             return

@@ -18,33 +18,33 @@ struct RootKeyTests {
         }
     }
 
-    func unwrap(_ wrapped: [UInt8], with root: RootKey? = nil, keyID: UUID, version: UInt32) throws -> KeyMaterial {
-        try (root ?? rootKey).unwrap(wrapped, format: .current, spec: .symmetricDefault, keyID: keyID, version: version)
+    func unwrap(_ wrapped: [UInt8], with root: RootKey? = nil, keyID: UUID, version: UInt32) async throws -> KeyMaterial {
+        try await (root ?? rootKey).unwrap(wrapped, format: .current, spec: .symmetricDefault, keyID: keyID, version: version)
     }
 
-    @Test func wrapsAndUnwrapsKeyVersions() throws {
+    @Test func wrapsAndUnwrapsKeyVersions() async throws {
         let material = try KeyMaterial.generate(.symmetricDefault)
         let id = UUID()
-        let wrapped = try rootKey.wrap(material, keyID: id, version: 1)
-        let unwrapped = try unwrap(wrapped, keyID: id, version: 1)
+        let wrapped = try await rootKey.wrap(material, keyID: id, version: 1)
+        let unwrapped = try await unwrap(wrapped, keyID: id, version: 1)
         #expect(unwrapped.spec == .symmetricDefault)
         #expect(rawBytes(unwrapped) == rawBytes(material))
         #expect(!wrapped.contains(subsequence: rawBytes(material)))
     }
 
-    @Test func wrappedMaterialIsBoundToKeyAndVersion() throws {
+    @Test func wrappedMaterialIsBoundToKeyAndVersion() async throws {
         let id = UUID()
-        let wrapped = try rootKey.wrap(KeyMaterial.generate(.symmetricDefault), keyID: id, version: 1)
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try unwrap(wrapped, keyID: id, version: 2) }
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try unwrap(wrapped, keyID: UUID(), version: 1) }
+        let wrapped = try await rootKey.wrap(KeyMaterial.generate(.symmetricDefault), keyID: id, version: 1)
+        await #expect(throws: KMSCryptoError.invalidKeyMaterial) { try await unwrap(wrapped, keyID: id, version: 2) }
+        await #expect(throws: KMSCryptoError.invalidKeyMaterial) { try await unwrap(wrapped, keyID: UUID(), version: 1) }
         let otherRoot = try RootKey(rawBytes: RootKey.generateRawBytes())
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try unwrap(wrapped, with: otherRoot, keyID: id, version: 1) }
+        await #expect(throws: KMSCryptoError.invalidKeyMaterial) { try await unwrap(wrapped, with: otherRoot, keyID: id, version: 1) }
     }
 
-    @Test func sealedSecretsAreBoundToPurpose() throws {
-        let sealed = try rootKey.seal(secret: Array("s3cret".utf8), purpose: "access-key/A")
-        #expect(try rootKey.open(sealedSecret: sealed, purpose: "access-key/A") == Array("s3cret".utf8))
-        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try rootKey.open(sealedSecret: sealed, purpose: "access-key/B") }
+    @Test func sealedSecretsAreBoundToPurpose() async throws {
+        let sealed = try await rootKey.seal(secret: Array("s3cret".utf8), purpose: "access-key/A")
+        #expect(try await rootKey.open(sealedSecret: sealed, purpose: "access-key/A") == Array("s3cret".utf8))
+        await #expect(throws: KMSCryptoError.invalidKeyMaterial) { try await rootKey.open(sealedSecret: sealed, purpose: "access-key/B") }
     }
 
     @Test func rejectsWrongRootKeySize() {

@@ -3,6 +3,8 @@ import Crypto
 import Foundation
 import KMSCore
 import KMSKeyStorePKCS11
+import KMSServer
+import SwiftASN1
 import X509
 
 struct HSM: AsyncParsableCommand {
