@@ -8,9 +8,9 @@ import KMSCrypto
 /// sealed under the root key; its public part is stored in the clear, so
 /// that `trent audit verify` and `trent audit public-key` need no secret.
 public struct AuditSigner: Sendable {
-    static let privateKeySetting = "audit-signing-key"
+    public static let privateKeySetting = "audit-signing-key"
     static let publicKeySetting = "audit-public-key"
-    private static let sealPurpose = "audit-signing-key"
+    public static let sealPurpose = "audit-signing-key"
 
     private let privateKey: P256.Signing.PrivateKey
     public var publicKey: P256.Signing.PublicKey { privateKey.publicKey }

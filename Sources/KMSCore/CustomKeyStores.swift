@@ -53,7 +53,7 @@ public enum CustomKeyStores {
     }
 
     static func sealPassword(_ password: String, storeID: String, in env: ServiceEnvironment) async throws(KMSError) -> [UInt8] {
-        try await env.secrets.seal(Array(password.utf8), purpose: "custom-key-store-password/\(storeID)")
+        try await env.secrets.seal(Array(password.utf8), purpose: SecretSealer.customKeyStorePasswordPurpose(storeID))
     }
 
     public static func openPassword(of store: CustomKeyStoreRecord, in env: ServiceEnvironment) async throws(KMSError) -> [UInt8] {
@@ -61,7 +61,7 @@ public enum CustomKeyStores {
             throw KMSError.internalFailure(MissingPassword(storeID: store.id))
         }
         do {
-            return try await env.secrets.open(sealed, purpose: "custom-key-store-password/\(store.id)")
+            return try await env.secrets.open(sealed, purpose: SecretSealer.customKeyStorePasswordPurpose(store.id))
         } catch {
             throw KMSError.internalFailure(error)
         }

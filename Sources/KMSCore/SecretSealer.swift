@@ -14,7 +14,7 @@ public struct SecretSealer: Sendable {
 
     public func sealSecret(_ secret: String, accessKeyID: String) async throws(KMSError) -> [UInt8] {
         do {
-            return try await rootKey.seal(secret: Array(secret.utf8), purpose: "access-key/\(accessKeyID)")
+            return try await rootKey.seal(secret: Array(secret.utf8), purpose: Self.accessKeyPurpose(accessKeyID))
         } catch {
             throw KMSError.internalFailure(error)
         }
@@ -22,7 +22,7 @@ public struct SecretSealer: Sendable {
 
     public func openSecret(_ sealed: [UInt8], accessKeyID: String) async throws(KMSError) -> String {
         do {
-            let bytes = try await rootKey.open(sealedSecret: sealed, purpose: "access-key/\(accessKeyID)")
+            let bytes = try await rootKey.open(sealedSecret: sealed, purpose: Self.accessKeyPurpose(accessKeyID))
             return String(decoding: bytes, as: UTF8.self)
         } catch {
             throw KMSError.internalFailure(error)
@@ -42,19 +42,24 @@ public struct SecretSealer: Sendable {
         try await rootKey.open(sealedSecret: sealed, purpose: purpose)
     }
 
+    // What each kind of sealed secret is bound to, in one place, for moving them to another root key.
+    public static func accessKeyPurpose(_ accessKeyID: String) -> String { "access-key/\(accessKeyID)" }
+    public static func customKeyStorePasswordPurpose(_ storeID: String) -> String { "custom-key-store-password/\(storeID)" }
+    public static let rootKeyCheckPurpose = "root-key-check"
+
     private static let checkPlaintext = Array("trent root key check v1".utf8)
 
     /// A value stored on first start, so that starting with a different root key
     /// fails loudly instead of leaving every key undecryptable.
     public func makeRootKeyCheck() async throws(KMSError) -> [UInt8] {
         do {
-            return try await rootKey.seal(secret: Self.checkPlaintext, purpose: "root-key-check")
+            return try await rootKey.seal(secret: Self.checkPlaintext, purpose: Self.rootKeyCheckPurpose)
         } catch {
             throw KMSError.internalFailure(error)
         }
     }
 
     public func verifyRootKeyCheck(_ check: [UInt8]) async -> Bool {
-        (try? await rootKey.open(sealedSecret: check, purpose: "root-key-check")) == Self.checkPlaintext
+        (try? await rootKey.open(sealedSecret: check, purpose: Self.rootKeyCheckPurpose)) == Self.checkPlaintext
     }
 }

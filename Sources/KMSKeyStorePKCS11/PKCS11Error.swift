@@ -12,6 +12,8 @@ public enum PKCS11Error: Error, Sendable, Hashable, CustomStringConvertible {
     case moduleNotLoaded(path: String, reason: String)
     /// No slot holds a token with this label.
     case tokenNotFound(label: String)
+    /// The token holds no secret key with this label.
+    case keyNotFound(label: String)
     /// The thread pool did not run the call: the task was cancelled first, or the pool is shut down.
     case notRun
 
@@ -58,6 +60,8 @@ public enum PKCS11Error: Error, Sendable, Hashable, CustomStringConvertible {
             "could not load the PKCS #11 module \(path): \(reason)"
         case .tokenNotFound(let label):
             "no token labelled \"\(label)\""
+        case .keyNotFound(let label):
+            "the token holds no secret key labelled \"\(label)\""
         case .notRun:
             "the PKCS #11 call was not run: the task was cancelled or the thread pool is shut down"
         }

@@ -1,4 +1,3 @@
-import CPKCS11
 public import KMSCore
 public import NIOPosix
 import Synchronization
@@ -40,92 +39,61 @@ public struct PKCS11Connector: HSMConnector {
 }
 
 /// The AES-256 keys of one custom key store in its token, each labelled with
-/// its KMS key ID, generated sensitive and not extractable. The cipher runs in
-/// the token; object handles are cached per label and found again when the
-/// token no longer knows one (a re-inserted token, a restarted HSM).
+/// its KMS key ID, generated sensitive and not extractable. The cipher runs in the token.
 final class PKCS11KeyStore: HSMToken {
-    private let pool: PKCS11SessionPool
-    private let handles = Mutex<[String: PKCS11ObjectHandle]>([:])
+    private let keys: PKCS11LabelledKeys
 
     init(pool: PKCS11SessionPool) {
-        self.pool = pool
+        keys = PKCS11LabelledKeys(pool: pool)
     }
 
     func generateKey(label: String) async throws(KMSError) {
-        let handle = try await run { session throws(PKCS11Error) in try session.generateAESKey(label: label, id: Array(label.utf8)) }
-        handles.withLock { $0[label] = handle }
+        do {
+            try await keys.generate(label: label)
+        } catch {
+            throw Self.kmsError(error)
+        }
     }
 
     func seal(_ plaintext: [UInt8], key label: String, nonce: [UInt8], aad: [UInt8]) async throws(KMSError) -> [UInt8] {
-        try await withKey(label) { session, key throws(PKCS11Error) in try session.encryptAESGCM(key: key, iv: nonce, aad: aad, plaintext: plaintext) }
+        do {
+            return try await keys.seal(plaintext, key: label, nonce: nonce, aad: aad)
+        } catch {
+            throw Self.kmsError(error)
+        }
     }
 
     func open(_ ciphertextAndTag: [UInt8], key label: String, nonce: [UInt8], aad: [UInt8]) async throws(KMSError) -> [UInt8] {
-        try await withKey(label) { session, key throws(PKCS11Error) in
-            try session.decryptAESGCM(key: key, iv: nonce, aad: aad, ciphertextAndTag: ciphertextAndTag)
+        do {
+            return try await keys.open(ciphertextAndTag, key: label, nonce: nonce, aad: aad)
+        } catch {
+            throw Self.kmsError(error)
         }
     }
 
     func destroyKey(label: String) async throws(KMSError) {
-        handles.withLock { $0[label] = nil }
-        try await run { session throws(PKCS11Error) in
-            if let key = try session.findSecretKey(label: label) { try session.destroyObject(key) }
+        do {
+            try await keys.destroy(label: label)
+        } catch {
+            throw Self.kmsError(error)
         }
     }
 
     func close() async {
-        await pool.close()
-    }
-
-    /// Runs `body` with the key's handle, found by label when it is not cached or no longer valid.
-    private func withKey<T: Sendable>(
-        _ label: String, _ body: @escaping @Sendable (borrowing PKCS11Session, PKCS11ObjectHandle) throws(PKCS11Error) -> T
-    ) async throws(KMSError) -> T {
-        let cached = handles.withLock { $0[label] }
-        let (result, handle) = try await run { session throws(PKCS11Error) -> (T, PKCS11ObjectHandle) in
-            if let cached {
-                do throws(PKCS11Error) {
-                    return (try body(session, cached), cached)
-                } catch where error.isStaleHandle {
-                    // Found again below.
-                }
-            }
-            guard let found = try session.findSecretKey(label: label) else {
-                throw PKCS11Error.returned(CK_RV(CKR_KEY_HANDLE_INVALID), function: "C_FindObjects(\(label))")
-            }
-            return (try body(session, found), found)
-        }
-        if handle != cached { handles.withLock { $0[label] = handle } }
-        return result
-    }
-
-    private func run<T: Sendable>(_ body: @escaping @Sendable (borrowing PKCS11Session) throws(PKCS11Error) -> T) async throws(KMSError) -> T {
-        do {
-            return try await pool.withSession(body)
-        } catch {
-            throw Self.kmsError(error)
-        }
+        await keys.pool.close()
     }
 
     /// A token that is gone, or no longer holds the key, makes the key
     /// unusable, as a disconnected cluster does in AWS; a tag that does not
     /// verify is a bad ciphertext; anything else is an internal failure.
     static func kmsError(_ error: PKCS11Error) -> KMSError {
-        // SoftHSMv2 answers a GCM tag that does not verify with CKR_GENERAL_ERROR from C_Decrypt, not CKR_ENCRYPTED_DATA_INVALID.
-        if error.isCiphertextInvalid || error == .returned(CK_RV(CKR_GENERAL_ERROR), function: "C_Decrypt") { return KMSError.invalidCiphertext() }
+        if error.isTagMismatch { return KMSError.invalidCiphertext() }
         if error.isTokenMissing || error.isSessionLost {
             return KMSError(.invalidState, "The HSM of this custom key store cannot be reached.", underlying: error)
         }
-        if error.isStaleHandle {
+        if case .keyNotFound = error {
             return KMSError(.invalidState, "The HSM of this custom key store does not hold this key's material.", underlying: error)
         }
         return KMSError.internalFailure(error)
-    }
-}
-
-extension PKCS11Error {
-    /// The object is gone from the token, or the handle is from before the token came back.
-    var isStaleHandle: Bool {
-        returnValue == CK_RV(CKR_KEY_HANDLE_INVALID) || returnValue == CK_RV(CKR_OBJECT_HANDLE_INVALID)
     }
 }

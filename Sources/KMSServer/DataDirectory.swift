@@ -1,6 +1,6 @@
 public import Foundation
 public import KMSCore
-import KMSCrypto
+public import KMSCrypto
 public import Logging
 public import ServiceLifecycle
 
@@ -22,6 +22,9 @@ public struct DataDirectory: Sendable {
         public var rootKeyFile: String?
         /// The process environment, for TRENT_ROOT_KEY, TRENT_ACCOUNT_ID and the root credentials.
         public var processEnvironment: [String: String]
+        /// A root key held in an HSM instead of a file; `mayCreate` is true for a
+        /// data directory no root key has been used with yet.
+        public var hsmRootKey: (@Sendable (_ mayCreate: Bool) async throws -> any RootKeyCipher)?
 
         public init(path: String, region: String, rootKeyFile: String? = nil, processEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
             self.path = path
@@ -46,12 +49,22 @@ public struct DataDirectory: Sendable {
         try makePrivateDirectory(configuration.path)
         let store = try await storage.openStore(in: directory)
         let existingCheck = try await store.setting(rootKeyCheckSetting)
-        let rootKey = try loadRootKey(configuration, directory: directory, mayGenerate: existingCheck == nil, logger: logger)
+        let rootKey: RootKey
+        if let hsmRootKey = configuration.hsmRootKey {
+            rootKey = RootKey(cipher: try await hsmRootKey(existingCheck == nil))
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(rootKeyFileName).path) {
+                logger.warning("a root key file lies in the data directory although the root key is in an HSM; once the directory is migrated, remove it", metadata: [
+                    "file": "\(directory.appendingPathComponent(rootKeyFileName).path)",
+                ])
+            }
+        } else {
+            rootKey = try loadRootKey(configuration, directory: directory, mayGenerate: existingCheck == nil, logger: logger)
+        }
         let sealer = SecretSealer(rootKey: rootKey)
 
         let check = try await store.initializeSetting(rootKeyCheckSetting, to: try await sealer.makeRootKeyCheck())
         guard await sealer.verifyRootKeyCheck(check) else {
-            throw StartupError("The root key does not match the one this data directory was created with.")
+            throw StartupError("The root key does not match the one this data directory was created with (a directory moves to an HSM root key with `trent root-key migrate`).")
         }
         let accountID = try await initializeAccountID(store: store, environment: configuration.processEnvironment)
         let identities = Identities(store: store, sealer: sealer, accountID: accountID, now: now)
@@ -61,12 +74,17 @@ public struct DataDirectory: Sendable {
 
     // MARK: root key
 
-    private static let rootKeyCheckSetting = "root-key-check"
+    /// The software root key a directory was opened with (its file or TRENT_ROOT_KEY), never a new one: what a migration moves away from.
+    public static func existingSoftwareRootKey(_ configuration: Configuration, logger: Logger) throws -> RootKey {
+        try loadRootKey(configuration, directory: URL(fileURLWithPath: configuration.path, isDirectory: true), mayGenerate: false, logger: logger)
+    }
+
+    public static let rootKeyCheckSetting = "root-key-check"
 
     /// `mayGenerate` is true only for a directory no root key has been used with
     /// yet: an existing one whose key came from outside must not silently get a
     /// fresh `root.key` that can never open it.
-    private static func loadRootKey(_ configuration: Configuration, directory: URL, mayGenerate: Bool, logger: Logger) throws -> RootKey {
+    static func loadRootKey(_ configuration: Configuration, directory: URL, mayGenerate: Bool, logger: Logger) throws -> RootKey {
         if let encoded = configuration.processEnvironment["TRENT_ROOT_KEY"] {
             return try decodeRootKey(Array(encoded.utf8), source: "TRENT_ROOT_KEY")
         }

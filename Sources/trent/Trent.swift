@@ -8,7 +8,7 @@ struct Trent: AsyncParsableCommand {
         commandName: "trent",
         abstract: "A self-hostable key management service that speaks the AWS KMS API.",
         version: Trent.version,
-        subcommands: [Serve.self, User.self, AccessKey.self, Audit.self, HSM.self]
+        subcommands: [Serve.self, User.self, AccessKey.self, Audit.self, HSM.self, RootKeyCommand.self]
     )
 }
 
@@ -22,4 +22,6 @@ struct DataOptions: ParsableArguments {
 
     @Option(name: .long, help: "File holding the 256-bit root key (raw or base64). Default: <data>/root.key, created on first start. TRENT_ROOT_KEY (base64) takes precedence.")
     var rootKeyFile: String?
+
+    @OptionGroup var hsmRootKey: HSMRootKeyOptions
 }

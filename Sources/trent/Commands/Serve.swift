@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "File holding the 256-bit root key (raw or base64). Default: <data>/root.key, created on first start. TRENT_ROOT_KEY (base64) takes precedence.")
     var rootKeyFile: String?
 
+    @OptionGroup var hsmRootKey: HSMRootKeyOptions
+
     @Option(name: .long, help: "Serve GET /metrics (Prometheus, unauthenticated, plain HTTP) on this HOST:PORT only, rather than on the API listener.")
     var metricsListen: String?
 
@@ -138,11 +140,12 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--tls-cert \(tlsCertificate) and --tls-key \(tlsKey) do not make a TLS certificate: \(error)")
             }
         }
-        let dataDirectory = DataDirectory.Configuration(
+        var dataDirectory = DataDirectory.Configuration(
             path: settings.string(data, "data", default: "./trent-data"),
             region: settings.string(region, "region", default: "us-east-1"),
             rootKeyFile: settings.optionalString(rootKeyFile, "root-key-file")
         )
+        dataDirectory.hsmRootKey = try hsmRootKey.resolve(settings.optionalString, environment: ProcessInfo.processInfo.environment)?.opener
         let descriptorCap = ConnectionLimits.raiseDescriptorLimit()
         // Files the server creates (database, WAL, keys) are private to its user.
         umask(0o077)

@@ -12,6 +12,8 @@ extension DataOptions {
         umask(0o077)
         var logger = Logger(label: "trent")
         logger.logLevel = .warning
+        var configuration = configuration
+        configuration.hsmRootKey = try hsmRootKey.resolveFromEnvironment()?.opener
         return try await DataDirectory.open(configuration, storage: SQLiteBackend(), logger: logger)
     }
 
