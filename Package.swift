@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
@@ -85,6 +86,16 @@ let package = Package(
             dependencies: ["KMSCore", "CPKCS11", .product(name: "NIOPosix", package: "swift-nio"), logging],
             swiftSettings: swiftSettings
         ),
+        // Trent as an XKS client: calls external key store proxies over HTTPS, SigV4-signed.
+        .target(
+            name: "KMSKeyStoreXKS",
+            dependencies: [
+                "KMSCore", "SigV4", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KMSServer",
             dependencies: [
@@ -103,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "trent",
             dependencies: [
-                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", "KMSKeyStorePKCS11", crypto,
+                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", "KMSKeyStorePKCS11", "KMSKeyStoreXKS", crypto,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Prometheus", package: "swift-prometheus"), metrics,

@@ -14,8 +14,13 @@ public struct CustomKeyStoreRecord: Sendable, Hashable {
     public var type: CustomKeyStoreType
     public var cloudHsmClusterID: String?
     public var trustAnchorCertificate: String?
-    /// The crypto user's password, sealed under the root key (`CustomKeyStorePassword`).
+    /// The store's secret, sealed under the root key: the crypto user's password
+    /// (AWS_CLOUDHSM) or the proxy's secret access key (EXTERNAL_KEY_STORE).
     public var sealedPassword: [UInt8]?
+    /// An external key store's proxy (PUBLIC_ENDPOINT connectivity only).
+    public var xksProxyURIEndpoint: String?
+    public var xksProxyURIPath: String?
+    public var xksProxyAccessKeyID: String?
     public var connectRequested: Bool
     public var createdAt: Date
     /// Bumped by every stored change, as for keys.

@@ -15,6 +15,16 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         case customKeyStoreNameInUse = "CustomKeyStoreNameInUseException"
         case customKeyStoreNotFound = "CustomKeyStoreNotFoundException"
         case incorrectTrustAnchor = "IncorrectTrustAnchorException"
+        case xksKeyAlreadyInUse = "XksKeyAlreadyInUseException"
+        case xksKeyInvalidConfiguration = "XksKeyInvalidConfigurationException"
+        case xksKeyNotFound = "XksKeyNotFoundException"
+        case xksProxyIncorrectAuthenticationCredential = "XksProxyIncorrectAuthenticationCredentialException"
+        case xksProxyInvalidConfiguration = "XksProxyInvalidConfigurationException"
+        case xksProxyInvalidResponse = "XksProxyInvalidResponseException"
+        case xksProxyUriEndpointInUse = "XksProxyUriEndpointInUseException"
+        case xksProxyUriUnreachable = "XksProxyUriUnreachableException"
+        /// A dependency (an external key store proxy) did not answer in time; SDKs retry it.
+        case dependencyTimeout = "DependencyTimeoutException"
         /// IAM only: an entity still has what must go first.
         case deleteConflict = "DeleteConflict"
         case disabled = "DisabledException"
@@ -80,6 +90,8 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
             case .unrecognizedClient: "InvalidClientTokenId"
             case .cloudHsmClusterInUse, .cloudHsmClusterInvalidConfiguration, .cloudHsmClusterNotFound, .cloudHsmClusterNotRelated,
                  .customKeyStoreHasCMKs, .customKeyStoreInvalidState, .customKeyStoreNameInUse, .customKeyStoreNotFound, .incorrectTrustAnchor,
+                 .xksKeyAlreadyInUse, .xksKeyInvalidConfiguration, .xksKeyNotFound, .xksProxyIncorrectAuthenticationCredential,
+                 .xksProxyInvalidConfiguration, .xksProxyInvalidResponse, .xksProxyUriEndpointInUse, .xksProxyUriUnreachable, .dependencyTimeout,
                  .disabled, .dryRun, .incorrectKey, .incorrectKeyMaterial, .expiredImportToken, .invalidImportToken, .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID,
                  .invalidGrantToken, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidState, .serialization, .tag, .validation,
                  .invalidLookupAttributes, .invalidTimeRange, .invalidMaxResults, .invalidNextToken, .invalidEventCategory:

@@ -32,6 +32,7 @@ extension KeyRecord {
         if let customKeyStoreID {
             metadata.CustomKeyStoreId = customKeyStoreID
             metadata.CloudHsmClusterId = customKeyStore?.cloudHsmClusterID
+            metadata.XksKeyConfiguration = xksKeyID.map { XksKeyConfiguration(Id: $0) }
             // As AWS: a key whose store is not connected cannot be used.
             if state == .enabled, !environment.customKeyStores.isConnected(customKeyStoreID) { metadata.KeyState = "Unavailable" }
         }
@@ -71,6 +72,7 @@ extension KeyMetadata {
             "multiRegion": .bool(MultiRegion),
             "customKeyStoreId": CustomKeyStoreId.map(AuditValue.string),
             "cloudHsmClusterId": CloudHsmClusterId.map(AuditValue.string),
+            "xksKeyConfiguration": XksKeyConfiguration.map { .fields(["id": .string($0.Id)]) },
         ]
     }
 }

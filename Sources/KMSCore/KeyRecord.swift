@@ -14,6 +14,8 @@ public enum KeyOrigin: String, Sendable, Hashable {
     case external = "EXTERNAL"
     /// Material generated in the HSM of a custom key store, which never leaves it.
     case awsCloudHSM = "AWS_CLOUDHSM"
+    /// Trent's own material, then an external key store's key: double encryption.
+    case externalKeyStore = "EXTERNAL_KEY_STORE"
 }
 
 /// Everything stored about a customer master key except its material.
@@ -38,6 +40,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var validTo: Date?
     /// The custom key store whose HSM holds the material (origin AWS_CLOUDHSM).
     public var customKeyStoreID: String?
+    /// The external key behind a key of origin EXTERNAL_KEY_STORE (its XksKeyConfiguration Id).
+    public var xksKeyID: String?
     /// Bumped by every stored change; a write names the revision it was
     /// derived from, so two concurrent read-modify-writes cannot both win.
     public var revision: Int64
@@ -65,6 +69,7 @@ public struct KeyRecord: Sendable, Hashable {
         self.expirationModel = nil
         self.validTo = nil
         self.customKeyStoreID = nil
+        self.xksKeyID = nil
     }
 }
 

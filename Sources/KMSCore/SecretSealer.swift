@@ -44,7 +44,8 @@ public struct SecretSealer: Sendable {
 
     // What each kind of sealed secret is bound to, in one place, for moving them to another root key.
     public static func accessKeyPurpose(_ accessKeyID: String) -> String { "access-key/\(accessKeyID)" }
-    public static func customKeyStorePasswordPurpose(_ storeID: String) -> String { "custom-key-store-password/\(storeID)" }
+    /// A custom key store's password or proxy secret.
+    public static func customKeyStoreSecretPurpose(_ storeID: String) -> String { "custom-key-store-secret/\(storeID)" }
     public static let rootKeyCheckPurpose = "root-key-check"
 
     private static let checkPlaintext = Array("trent root key check v1".utf8)

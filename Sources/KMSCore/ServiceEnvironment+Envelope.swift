@@ -9,6 +9,7 @@ extension ServiceEnvironment {
     /// symmetric key, the raw RSAES-OAEP ciphertext for an RSA key.
     func encrypt(_ plaintext: Data, under key: ResolvedKey, context: [String: String], algorithm: String?) async throws(KMSError) -> Data {
         let version = try await currentVersion(of: key)
+        if key.record.xksKeyID != nil { return try await xksEncrypt(plaintext, under: version, key: key, context: context) }
         if version.wrappingFormat == .customKeyStore { return try await hsmEncrypt(plaintext, under: version, key: key, context: context) }
         guard key.record.keySpec.isRSA else { return try await keyStore.encrypt(plaintext, under: version, context: context) }
         try Self.noContext(context, key: key)
@@ -82,6 +83,7 @@ extension ServiceEnvironment {
             throw KMSError.invalidCiphertext()
         }
         try Self.checkMaterialPresent(version, key: key)
+        if key.record.xksKeyID != nil { return try await xksDecrypt(blob, under: version, key: key, context: context) }
         if version.wrappingFormat == .customKeyStore { return try await hsmDecrypt(blob, under: version, key: key, context: context) }
         return try await keyStore.decrypt(blob, under: version, context: context)
     }

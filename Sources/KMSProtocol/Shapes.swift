@@ -36,6 +36,7 @@ public struct KeyMetadata: Codable, Sendable {
     public var ValidTo: Date?
     public var CustomKeyStoreId: String?
     public var CloudHsmClusterId: String?
+    public var XksKeyConfiguration: XksKeyConfiguration?
 
     public init(
         AWSAccountId: String, KeyId: String, Arn: String, CreationDate: Date, Enabled: Bool, Description: String,
@@ -59,6 +60,13 @@ public struct KeyMetadata: Codable, Sendable {
         self.EncryptionAlgorithms = EncryptionAlgorithms
         self.MacAlgorithms = MacAlgorithms
         self.MultiRegion = MultiRegion
+    }
+}
+
+public struct XksKeyConfiguration: Codable, Sendable {
+    public var Id: String
+    public init(Id: String) {
+        self.Id = Id
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import KMSCore
 import Logging
 import ServiceLifecycle
@@ -14,11 +15,20 @@ struct CustomKeyStoreService: Service {
             let stores = try await environment.store.customKeyStores().filter(\.connectRequested)
             let clusters = try await environment.store.hsmClusters()
             for store in stores {
-                guard let cluster = clusters.first(where: { $0.id == store.cloudHsmClusterID }) else {
-                    environment.customKeyStores.fail(store.id, .clusterNotFound)
-                    continue
+                switch store.type {
+                case .cloudHSM:
+                    guard let cluster = clusters.first(where: { $0.id == store.cloudHsmClusterID }) else {
+                        environment.customKeyStores.fail(store.id, .clusterNotFound)
+                        continue
+                    }
+                    await environment.customKeyStores.connect(
+                        store.id, to: cluster, password: try await CustomKeyStores.openPassword(of: store, in: environment)
+                    )
+                case .externalKeyStore:
+                    await environment.customKeyStores.connect(
+                        store.id, to: try await CustomKeyStores.proxyEndpoint(of: store, in: environment), requestID: UUID().uuidString.lowercased()
+                    )
                 }
-                await environment.customKeyStores.connect(store.id, to: cluster, password: try await CustomKeyStores.openPassword(of: store, in: environment))
                 let (state, error) = environment.customKeyStores.state(of: store.id)
                 logger.notice("custom key store reconnected", metadata: [
                     "custom-key-store-id": "\(store.id)", "state": "\(state.rawValue)", "error": "\(error?.rawValue ?? "-")",

@@ -7,11 +7,14 @@ extension KMSError.Code {
     var httpStatus: HTTPResponse.Status {
         switch self {
         case .internalFailure: .internalServerError
+        case .dependencyTimeout: .serviceUnavailable
         case .missingAuthenticationToken: .forbidden
         // As the AWS API reference lists it for every operation that takes DryRun.
         case .dryRun: .preconditionFailed
         case .cloudHsmClusterInUse, .cloudHsmClusterInvalidConfiguration, .cloudHsmClusterNotFound, .cloudHsmClusterNotRelated,
              .customKeyStoreHasCMKs, .customKeyStoreInvalidState, .customKeyStoreNameInUse, .customKeyStoreNotFound, .incorrectTrustAnchor,
+             .xksKeyAlreadyInUse, .xksKeyInvalidConfiguration, .xksKeyNotFound, .xksProxyIncorrectAuthenticationCredential,
+             .xksProxyInvalidConfiguration, .xksProxyInvalidResponse, .xksProxyUriEndpointInUse, .xksProxyUriUnreachable,
              .accessDenied, .alreadyExists, .deleteConflict, .disabled, .expiredToken, .incompleteSignature, .incorrectKey,
              .invalidAliasName, .invalidArn, .invalidCiphertext, .invalidGrantID, .invalidGrantToken, .invalidImportToken, .expiredImportToken, .incorrectKeyMaterial, .invalidKeyUsage, .invalidMac, .invalidKMSSignature, .invalidMarker, .invalidSignature, .invalidState, .limitExceeded,
              .malformedPolicyDocument, .notAuthorized, .notFound, .serialization, .tag, .unknownOperation,

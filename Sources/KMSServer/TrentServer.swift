@@ -42,6 +42,8 @@ public enum TrentServer {
         public var version: String = "unknown"
         /// Opens the PKCS#11 tokens of CloudHSM-style custom key stores; without one, connecting them fails.
         public var hsmConnector: (any HSMConnector)?
+        /// Calls the proxies of external key stores; without one, connecting them fails.
+        public var xksConnector: (any XKSConnector)?
 
         public init(
             dataDirectory: DataDirectory.Configuration, storage: any StorageBackend, host: String, port: Int,
@@ -87,7 +89,7 @@ public enum TrentServer {
         let store = CachingMetadataStore(directory.store, lifetime: configuration.metadataCacheLifetime)
         let environment = ServiceEnvironment(
             store: store, keyStore: directory.keyStore, secrets: directory.identities.sealer, accountID: directory.accountID,
-            region: configuration.dataDirectory.region, customKeyStores: CustomKeyStoreConnections(connector: configuration.hsmConnector)
+            region: configuration.dataDirectory.region, customKeyStores: CustomKeyStoreConnections(connector: configuration.hsmConnector, xksConnector: configuration.xksConnector)
         )
         try await environment.startUsageTracking()
         let rootKeyID = try await directory.store.listAccessKeys(userName: Identities.rootUserName).first?.id

@@ -34,17 +34,21 @@ extension SQLiteMetadataStore {
     }
 
     private static let storeColumns =
-        "id, name, type, cloud_hsm_cluster_id, trust_anchor_certificate, sealed_password, connect_requested, created_at, revision"
+        "id, name, type, cloud_hsm_cluster_id, trust_anchor_certificate, sealed_password, connect_requested, created_at, revision, xks_uri_endpoint, xks_uri_path, xks_access_key_id"
 
     private static func storeRow(_ row: SQLiteRow) throws(SQLiteError) -> CustomKeyStoreRecord {
         guard let type = CustomKeyStoreType(rawValue: row.text(2)) else {
             throw SQLiteError(code: -1, message: "custom key store \(row.text(0)) has an unknown type")
         }
-        return CustomKeyStoreRecord(
+        var store = CustomKeyStoreRecord(
             id: row.text(0), name: row.text(1), type: type, cloudHsmClusterID: row.isNull(3) ? nil : row.text(3),
             trustAnchorCertificate: row.isNull(4) ? nil : row.text(4), sealedPassword: row.isNull(5) ? nil : row.blob(5),
             connectRequested: row.int(6) != 0, createdAt: Date(timeIntervalSince1970: row.double(7)), revision: row.int(8)
         )
+        store.xksProxyURIEndpoint = row.isNull(9) ? nil : row.text(9)
+        store.xksProxyURIPath = row.isNull(10) ? nil : row.text(10)
+        store.xksProxyAccessKeyID = row.isNull(11) ? nil : row.text(11)
+        return store
     }
 
     static func applyCustomKeyStoreWrite(_ write: StoreWrite, _ db: Connection) throws {
@@ -54,12 +58,12 @@ extension SQLiteMetadataStore {
                 try db.run(
                     """
                     INSERT INTO custom_key_stores (id, name, type, cloud_hsm_cluster_id, trust_anchor_certificate, sealed_password,
-                                                   connect_requested, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                                   connect_requested, created_at, xks_uri_endpoint, xks_uri_path, xks_access_key_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [.text(store.id), .text(store.name), .text(store.type.rawValue), store.cloudHsmClusterID.map { .text($0) } ?? .null,
                      store.trustAnchorCertificate.map { .text($0) } ?? .null, store.sealedPassword.map { .blob($0) } ?? .null,
-                     .integer(store.connectRequested ? 1 : 0), .real(store.createdAt.timeIntervalSince1970)]
+                     .integer(store.connectRequested ? 1 : 0), .real(store.createdAt.timeIntervalSince1970)] + xksColumns(store)
                 )
             }
         case .updateCustomKeyStore(let store):
@@ -67,12 +71,13 @@ extension SQLiteMetadataStore {
                 try db.run(
                     """
                     UPDATE custom_key_stores SET name = ?, cloud_hsm_cluster_id = ?, trust_anchor_certificate = ?, sealed_password = ?,
-                                                 connect_requested = ?, revision = revision + 1
+                                                 connect_requested = ?, xks_uri_endpoint = ?, xks_uri_path = ?, xks_access_key_id = ?,
+                                                 revision = revision + 1
                     WHERE id = ? AND revision = ?
                     """,
                     [.text(store.name), store.cloudHsmClusterID.map { .text($0) } ?? .null, store.trustAnchorCertificate.map { .text($0) } ?? .null,
-                     store.sealedPassword.map { .blob($0) } ?? .null, .integer(store.connectRequested ? 1 : 0), .text(store.id),
-                     .integer(store.revision)]
+                     store.sealedPassword.map { .blob($0) } ?? .null, .integer(store.connectRequested ? 1 : 0)] + xksColumns(store)
+                        + [.text(store.id), .integer(store.revision)]
                 )
             }
             guard db.changes == 1 else { throw ConditionFailed() }
@@ -100,6 +105,11 @@ extension SQLiteMetadataStore {
         default:
             preconditionFailure("not a custom key store write: \(write)")
         }
+    }
+
+    /// xks_uri_endpoint, xks_uri_path, xks_access_key_id.
+    private static func xksColumns(_ store: CustomKeyStoreRecord) -> [SQLiteValue] {
+        [store.xksProxyURIEndpoint, store.xksProxyURIPath, store.xksProxyAccessKeyID].map { $0.map { .text($0) } ?? .null }
     }
 
     /// Runs a write whose only UNIQUE constraint beyond the ID is the store's name.

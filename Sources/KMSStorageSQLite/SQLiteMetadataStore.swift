@@ -71,7 +71,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             """
             SELECT created_at, description, key_spec, key_usage, origin, state, deletion_date, pending_window_days,
                    policy, current_version, revision, rotation_period_days, next_rotation_date, expiration_model, valid_to,
-                   custom_key_store_id
+                   custom_key_store_id, xks_key_id
             FROM keys WHERE id = ?
             """,
             [.text(id.description)]
@@ -91,6 +91,7 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
             record.expirationModel = row.isNull(13) ? nil : ExpirationModel(rawValue: row.text(13))
             record.validTo = row.isNull(14) ? nil : Date(timeIntervalSince1970: row.double(14))
             record.customKeyStoreID = row.isNull(15) ? nil : row.text(15)
+            record.xksKeyID = row.isNull(16) ? nil : row.text(16)
             return record
         }.first
     }
@@ -229,8 +230,8 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                 try db.run(
                     """
                     INSERT INTO keys (id, created_at, description, key_spec, key_usage, origin, state, deletion_date,
-                                      pending_window_days, policy, current_version, custom_key_store_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      pending_window_days, policy, current_version, custom_key_store_id, xks_key_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
                         .text(record.id.description), .real(record.createdAt.timeIntervalSince1970), .text(record.description),
@@ -238,11 +239,15 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
                         .text(record.state.rawValue), record.deletionDate.map { .real($0.timeIntervalSince1970) } ?? .null,
                         record.pendingWindowInDays.map { .integer(Int64($0)) } ?? .null, .text(record.policy),
                         .integer(Int64(record.currentVersion)), record.customKeyStoreID.map { .text($0) } ?? .null,
+                        record.xksKeyID.map { .text($0) } ?? .null,
                     ]
                 )
             } catch {
-                // `run` throws only SQLiteError; a UNIQUE violation means the name or ID is taken.
+                // `run` throws only SQLiteError; a UNIQUE violation means the ID is taken, or the external key is another key's.
                 guard error.isConstraintViolation else { throw error }
+                if let xksKeyID = record.xksKeyID, try loadKey(record.id, db) == nil {
+                    throw KMSError(.xksKeyAlreadyInUse, "The external key \(xksKeyID) is already associated with a KMS key in this external key store.")
+                }
                 throw KMSError(.alreadyExists, "Key \(record.id) already exists.")
             }
             if let firstVersion { try insertVersion(firstVersion, db) }

@@ -217,10 +217,15 @@ enum SQLiteSchema {
             sealed_password BLOB,
             connect_requested INTEGER NOT NULL,
             created_at REAL NOT NULL,
-            revision INTEGER NOT NULL DEFAULT 0
+            revision INTEGER NOT NULL DEFAULT 0,
+            xks_uri_endpoint TEXT,
+            xks_uri_path TEXT,
+            xks_access_key_id TEXT
         );
         ALTER TABLE keys ADD COLUMN custom_key_store_id TEXT;
+        ALTER TABLE keys ADD COLUMN xks_key_id TEXT;
         CREATE INDEX keys_by_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
+        CREATE UNIQUE INDEX keys_by_external_key ON keys (custom_key_store_id, xks_key_id) WHERE xks_key_id IS NOT NULL;
         """,
     ]
 

@@ -116,6 +116,6 @@ extension ECCKeyMaterialTests {
             return
         }
         #expect(unwrapped.publicKeyDER == key.publicKeyDER)
-        await #expect(throws: KMSCryptoError.invalidKeyMaterial) { try Secp256k1KeyMaterial(rawRepresentation: [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: KMSCryptoError.invalidKeyMaterial) { try Secp256k1KeyMaterial(rawRepresentation: [UInt8](repeating: 0, count: 32)) }
     }
 }

@@ -29,11 +29,17 @@ public enum ConnectCustomKeyStore: KMSOperation {
         case .connected, .connecting, .disconnected:
             break
         }
-        let clusters = try await env.storage { try await $0.hsmClusters() }
-        if let cluster = clusters.first(where: { $0.id == store.cloudHsmClusterID }) {
-            await env.customKeyStores.connect(store.id, to: cluster, password: try await CustomKeyStores.openPassword(of: store, in: env))
-        } else {
-            env.customKeyStores.fail(store.id, .clusterNotFound)
+        switch store.type {
+        case .cloudHSM:
+            let clusters = try await env.storage { try await $0.hsmClusters() }
+            if let cluster = clusters.first(where: { $0.id == store.cloudHsmClusterID }) {
+                await env.customKeyStores.connect(store.id, to: cluster, password: try await CustomKeyStores.openPassword(of: store, in: env))
+            } else {
+                env.customKeyStores.fail(store.id, .clusterNotFound)
+            }
+        case .externalKeyStore:
+            let endpoint = try await CustomKeyStores.proxyEndpoint(of: store, in: env)
+            await env.customKeyStores.connect(store.id, to: endpoint, requestID: context.request.requestID)
         }
         var requested = store
         requested.connectRequested = true

@@ -10,7 +10,24 @@ public enum CreateCustomKeyStore: KMSOperation {
         try CustomKeyStores.validateName(request.CustomKeyStoreName, field: "customKeyStoreName")
         try Validate.enumeration(request.CustomKeyStoreType, field: "customKeyStoreType", allowed: CustomKeyStoreType.allCases.map(\.rawValue))
         if request.CustomKeyStoreType == CustomKeyStoreType.externalKeyStore.rawValue {
-            throw KMSError.unsupported("External key stores (EXTERNAL_KEY_STORE) are not supported by Trent yet.")
+            guard request.CloudHsmClusterId == nil, request.TrustAnchorCertificate == nil, request.KeyStorePassword == nil else {
+                throw KMSError.validation("CloudHsmClusterId, TrustAnchorCertificate and KeyStorePassword are valid only for an AWS_CLOUDHSM custom key store.")
+            }
+            try CustomKeyStores.validateConnectivity(request.XksProxyConnectivity)
+            guard request.XksProxyConnectivity != nil, let endpoint = request.XksProxyUriEndpoint, let path = request.XksProxyUriPath,
+                  let credential = request.XksProxyAuthenticationCredential
+            else {
+                throw KMSError.validation(
+                    "An EXTERNAL_KEY_STORE custom key store needs XksProxyConnectivity, XksProxyUriEndpoint, XksProxyUriPath and XksProxyAuthenticationCredential."
+                )
+            }
+            guard request.XksProxyVpcEndpointServiceName == nil, request.XksProxyVpcEndpointServiceOwner == nil else {
+                throw KMSError.validation("XksProxyVpcEndpointServiceName and XksProxyVpcEndpointServiceOwner are valid only with VPC_ENDPOINT_SERVICE connectivity.")
+            }
+            try CustomKeyStores.validateProxyEndpoint(endpoint)
+            try CustomKeyStores.validateProxyPath(path)
+            try CustomKeyStores.validateProxyCredential(credential)
+            return
         }
         try CustomKeyStores.rejectExternalKeyStoreParameters(
             endpoint: request.XksProxyUriEndpoint, path: request.XksProxyUriPath, vpcService: request.XksProxyVpcEndpointServiceName,
@@ -34,6 +51,10 @@ public enum CreateCustomKeyStore: KMSOperation {
             "cloudHsmClusterId": request.CloudHsmClusterId.map(AuditValue.string),
             "trustAnchorCertificate": request.TrustAnchorCertificate.map(AuditValue.string),
             "keyStorePassword": request.KeyStorePassword.map { _ in CustomKeyStores.hiddenPassword },
+            "xksProxyConnectivity": request.XksProxyConnectivity.map(AuditValue.string),
+            "xksProxyUriEndpoint": request.XksProxyUriEndpoint.map(AuditValue.string),
+            "xksProxyUriPath": request.XksProxyUriPath.map(AuditValue.string),
+            "xksProxyAuthenticationCredential": request.XksProxyAuthenticationCredential.map { _ in CustomKeyStores.hiddenPassword },
         ]
     }
 
@@ -45,6 +66,20 @@ public enum CreateCustomKeyStore: KMSOperation {
         _ request: CreateCustomKeyStoreRequest, keys: ResolvedKeys, in context: OperationContext
     ) async throws(KMSError) -> Outcome<CreateCustomKeyStoreResponse> {
         let env = context.environment
+        let stores = try await env.storage { try await $0.customKeyStores() }
+        guard stores.count < CustomKeyStores.limit else {
+            throw KMSError(.limitExceeded, "This account already has \(CustomKeyStores.limit) custom key stores, the most it may have.")
+        }
+        let id = CustomKeyStoreRecord.generateID()
+        let store = request.CustomKeyStoreType == CustomKeyStoreType.externalKeyStore.rawValue
+            ? try await externalKeyStore(request, id: id, among: stores, in: context)
+            : try await cloudHSMKeyStore(request, id: id, among: stores, in: env)
+        return Outcome(CreateCustomKeyStoreResponse(CustomKeyStoreId: id), writes: [.createCustomKeyStore(store)])
+    }
+
+    private static func cloudHSMKeyStore(
+        _ request: CreateCustomKeyStoreRequest, id: String, among stores: [CustomKeyStoreRecord], in env: ServiceEnvironment
+    ) async throws(KMSError) -> CustomKeyStoreRecord {
         // validate() has checked that all three are present.
         let cluster = try await CustomKeyStores.cluster(request.CloudHsmClusterId ?? "", in: env)
         guard let presented = certificateDER(fromPEM: request.TrustAnchorCertificate ?? ""),
@@ -55,10 +90,6 @@ public enum CreateCustomKeyStore: KMSOperation {
                 "The trust anchor certificate in the request is not the trust anchor certificate for the specified AWS CloudHSM cluster."
             )
         }
-        let stores = try await env.storage { try await $0.customKeyStores() }
-        guard stores.count < CustomKeyStores.limit else {
-            throw KMSError(.limitExceeded, "This account already has \(CustomKeyStores.limit) custom key stores, the most it may have.")
-        }
         let clusters = try await env.storage { try await $0.hsmClusters() }
         let inUse = stores.contains { store in
             clusters.contains { $0.id == store.cloudHsmClusterID && CustomKeyStores.related($0, cluster) }
@@ -66,13 +97,36 @@ public enum CreateCustomKeyStore: KMSOperation {
         guard !inUse else {
             throw KMSError(.cloudHsmClusterInUse, "The AWS CloudHSM cluster \(cluster.id) is already associated with a custom key store.")
         }
-        let id = CustomKeyStoreRecord.generateID()
-        let store = CustomKeyStoreRecord(
+        return CustomKeyStoreRecord(
             id: id, name: request.CustomKeyStoreName, type: .cloudHSM, cloudHsmClusterID: cluster.id,
             trustAnchorCertificate: request.TrustAnchorCertificate,
             sealedPassword: try await CustomKeyStores.sealPassword(request.KeyStorePassword ?? "", storeID: id, in: env),
             createdAt: env.now()
         )
-        return Outcome(CreateCustomKeyStoreResponse(CustomKeyStoreId: id), writes: [.createCustomKeyStore(store)])
+    }
+
+    /// As AWS: the proxy must answer a health check with the credential before the store exists.
+    private static func externalKeyStore(
+        _ request: CreateCustomKeyStoreRequest, id: String, among stores: [CustomKeyStoreRecord], in context: OperationContext
+    ) async throws(KMSError) -> CustomKeyStoreRecord {
+        let env = context.environment
+        guard let uriEndpoint = request.XksProxyUriEndpoint, let uriPath = request.XksProxyUriPath,
+              let credential = request.XksProxyAuthenticationCredential
+        else { throw KMSError.validation("An EXTERNAL_KEY_STORE custom key store needs its proxy's endpoint, path and credential.") }
+        guard !stores.contains(where: { $0.xksProxyURIEndpoint == uriEndpoint }) else {
+            throw KMSError(.xksProxyUriEndpointInUse, "The proxy endpoint \(uriEndpoint) is already associated with an external key store.")
+        }
+        try await CustomKeyStores.checkHealth(
+            XKSProxyEndpoint(uriEndpoint: uriEndpoint, uriPath: uriPath, accessKeyID: credential.AccessKeyId, secretAccessKey: credential.RawSecretAccessKey),
+            operation: "CreateCustomKeyStore", in: context
+        )
+        var store = CustomKeyStoreRecord(
+            id: id, name: request.CustomKeyStoreName, type: .externalKeyStore, cloudHsmClusterID: nil, trustAnchorCertificate: nil,
+            sealedPassword: try await CustomKeyStores.sealPassword(credential.RawSecretAccessKey, storeID: id, in: env), createdAt: env.now()
+        )
+        store.xksProxyURIEndpoint = uriEndpoint
+        store.xksProxyURIPath = uriPath
+        store.xksProxyAccessKeyID = credential.AccessKeyId
+        return store
     }
 }

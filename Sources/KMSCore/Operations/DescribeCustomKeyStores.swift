@@ -44,14 +44,7 @@ public enum DescribeCustomKeyStores: KMSOperation {
         let page = stores.prefix(limit)
         let truncated = stores.count > limit
         return Outcome(DescribeCustomKeyStoresResponse(
-            CustomKeyStores: page.map { store in
-                let (state, error) = env.customKeyStores.state(of: store.id)
-                return CustomKeyStoresListEntry(
-                    CustomKeyStoreId: store.id, CustomKeyStoreName: store.name, CloudHsmClusterId: store.cloudHsmClusterID,
-                    TrustAnchorCertificate: store.trustAnchorCertificate, ConnectionState: state.rawValue,
-                    ConnectionErrorCode: error?.rawValue, CreationDate: store.createdAt, CustomKeyStoreType: store.type.rawValue
-                )
-            },
+            CustomKeyStores: page.map { CustomKeyStores.listEntry($0, in: env) },
             NextMarker: truncated ? page.last?.id : nil,
             Truncated: truncated
         ))

@@ -103,7 +103,12 @@ public final class RequestPipeline: Sendable {
             if Operation.isDryRun(request) {
                 throw KMSError(.dryRun, "The request would have succeeded, but the DryRun flag is set.")
             }
-            let outcome = try await Operation.perform(request, keys: keys, in: OperationContext(environment: environment, request: context, authorizer: authorizer))
+            let operationContext = OperationContext(environment: environment, request: context, authorizer: authorizer)
+            let outcome = try await KMSError.fromBackend {
+                try await OperationScope.$current.withValue((Operation.name.rawValue, context)) {
+                    try await Operation.perform(request, keys: keys, in: operationContext)
+                }
+            }
             event.responseElements = Operation.auditResponse(outcome.response, in: environment)
             event.resources = keys.arns + Operation.createdResources(outcome.response)
             context.trace?.resources = event.resources

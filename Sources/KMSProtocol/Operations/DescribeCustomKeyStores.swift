@@ -7,6 +7,19 @@ public struct DescribeCustomKeyStoresRequest: Codable, Sendable {
     public var Marker: String?
 }
 
+public struct XksProxyConfiguration: Codable, Sendable {
+    public var Connectivity: String
+    public var AccessKeyId: String
+    public var UriEndpoint: String
+    public var UriPath: String
+    public init(Connectivity: String, AccessKeyId: String, UriEndpoint: String, UriPath: String) {
+        self.Connectivity = Connectivity
+        self.AccessKeyId = AccessKeyId
+        self.UriEndpoint = UriEndpoint
+        self.UriPath = UriPath
+    }
+}
+
 public struct CustomKeyStoresListEntry: Codable, Sendable {
     public var CustomKeyStoreId: String
     public var CustomKeyStoreName: String
@@ -16,6 +29,7 @@ public struct CustomKeyStoresListEntry: Codable, Sendable {
     public var ConnectionErrorCode: String?
     public var CreationDate: Date
     public var CustomKeyStoreType: String
+    public var XksProxyConfiguration: XksProxyConfiguration?
 
     public init(
         CustomKeyStoreId: String, CustomKeyStoreName: String, CloudHsmClusterId: String?, TrustAnchorCertificate: String?,

@@ -60,7 +60,7 @@ struct RootKeyCommand: AsyncParsableCommand {
                     next.sealed = try await source.reseal(item.sealed, purpose: SecretSealer.accessKeyPurpose(id), under: target)
                     counts["AccessKeySecrets", default: 0] += 1
                 case .customKeyStorePassword(let id):
-                    next.sealed = try await source.reseal(item.sealed, purpose: SecretSealer.customKeyStorePasswordPurpose(id), under: target)
+                    next.sealed = try await source.reseal(item.sealed, purpose: SecretSealer.customKeyStoreSecretPurpose(id), under: target)
                     counts["CustomKeyStorePasswords", default: 0] += 1
                 case .setting(let name):
                     let purpose = name == AuditSigner.privateKeySetting ? AuditSigner.sealPurpose : SecretSealer.rootKeyCheckPurpose

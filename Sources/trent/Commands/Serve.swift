@@ -3,6 +3,7 @@ import Foundation
 import KMSAudit
 import KMSCore
 import KMSKeyStorePKCS11
+import KMSKeyStoreXKS
 import KMSServer
 import Logging
 import Metrics
@@ -32,6 +33,9 @@ struct Serve: AsyncParsableCommand {
     var rootKeyFile: String?
 
     @OptionGroup var hsmRootKey: HSMRootKeyOptions
+
+    @Option(name: .long, help: "PEM file of the certificate authorities that may sign external key store proxies' certificates. Default: the system's.")
+    var xksCaBundle: String?
 
     @Option(name: .long, help: "Serve GET /metrics (Prometheus, unauthenticated, plain HTTP) on this HOST:PORT only, rather than on the API listener.")
     var metricsListen: String?
@@ -166,6 +170,7 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.version = Trent.version
         configuration.hsmConnector = PKCS11Connector()
+        configuration.xksConnector = try HTTPXKSConnector(caBundle: settings.optionalString(xksCaBundle, "xks-ca-bundle"), region: dataDirectory.region)
         configuration.tls = tls
         configuration.shutdownGrace = .seconds(shutdownGraceSeconds)
         configuration.rateLimits = RateLimits(

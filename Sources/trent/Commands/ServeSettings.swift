@@ -12,7 +12,7 @@ struct ServeSettings {
     /// Every setting the file and the environment may give (README: "Configuration").
     static let names: Set<String> = [
         "listen", "metrics-listen", "data", "region", "root-key-file", "root-key-pkcs11-module", "root-key-pkcs11-token-label",
-        "root-key-pkcs11-key-label", "root-key-pkcs11-pin-file", "tls-cert", "tls-key", "insecure-http",
+        "root-key-pkcs11-key-label", "root-key-pkcs11-pin-file", "xks-ca-bundle", "tls-cert", "tls-key", "insecure-http",
         "max-connections", "idle-timeout-seconds", "header-timeout-seconds", "body-timeout-seconds", "max-header-bytes",
         "rate-limit-principal", "rate-limit-key", "log-level", "log-format", "deletion-sweep-seconds",
         "credential-cache-seconds", "audit-digest-records", "audit-digest-seconds", "shutdown-grace-seconds",
