@@ -137,7 +137,36 @@ struct PipelineTests {
         let importedKeyID = try await env.call(CreateKey.self, #"{"Origin":"EXTERNAL"}"#).KeyMetadata.KeyId
         let importedKey = Self.arn(importedKeyID)
         let importRequest = try await env.importRequest(importedKeyID)
+        let anchor = #"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"#
+        for (id, serial) in [("cluster-abcdefghijk", "1"), ("cluster-bcdefghijkl", "2")] {
+            let cluster = HSMClusterRecord(
+                id: id, modulePath: "/nowhere.so", tokenLabel: "t", tokenSerial: serial, trustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                createdAt: Date()
+            )
+            #expect(try await env.store.commit([.registerHSMCluster(cluster)]))
+        }
+        let storeID = try await env.call(
+            CreateCustomKeyStore.self,
+            #"{"CustomKeyStoreName":"s","CloudHsmClusterId":"cluster-abcdefghijk","TrustAnchorCertificate":"\#(anchor)","KeyStorePassword":"password1"}"#
+        ).CustomKeyStoreId
         let cases: [(String, () async throws -> Void, [String])] = [
+            ("CreateCustomKeyStore", {
+                _ = try await env.call(
+                    CreateCustomKeyStore.self,
+                    #"{"CustomKeyStoreName":"t","CloudHsmClusterId":"cluster-bcdefghijkl","TrustAnchorCertificate":"\#(anchor)","KeyStorePassword":"password1"}"#
+                )
+            }, ["kms:CreateCustomKeyStore *"]),
+            ("DescribeCustomKeyStores", { _ = try await env.call(DescribeCustomKeyStores.self, "{}") }, ["kms:DescribeCustomKeyStores *"]),
+            ("UpdateCustomKeyStore", {
+                _ = try await env.call(UpdateCustomKeyStore.self, #"{"CustomKeyStoreId":"\#(storeID)","NewCustomKeyStoreName":"u"}"#)
+            }, ["kms:UpdateCustomKeyStore *"]),
+            // Without a PKCS#11 connector the connection fails (FAILED), which is not an error of the call.
+            ("ConnectCustomKeyStore", { _ = try await env.call(ConnectCustomKeyStore.self, #"{"CustomKeyStoreId":"\#(storeID)"}"#) },
+             ["kms:ConnectCustomKeyStore *"]),
+            ("DisconnectCustomKeyStore", { _ = try await env.call(DisconnectCustomKeyStore.self, #"{"CustomKeyStoreId":"\#(storeID)"}"#) },
+             ["kms:DisconnectCustomKeyStore *"]),
+            ("DeleteCustomKeyStore", { _ = try await env.call(DeleteCustomKeyStore.self, #"{"CustomKeyStoreId":"\#(storeID)"}"#) },
+             ["kms:DeleteCustomKeyStore *"]),
             ("GetParametersForImport", {
                 _ = try await env.call(
                     GetParametersForImport.self, #"{"KeyId":"\#(importedKeyID)","WrappingAlgorithm":"RSAES_OAEP_SHA_1","WrappingKeySpec":"RSA_2048"}"#

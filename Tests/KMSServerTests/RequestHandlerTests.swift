@@ -206,10 +206,11 @@ struct RequestHandlerTests {
         #expect(stream.wasRead == false, "the body was read although Content-Length already exceeded the limit")
     }
 
-    @Test func onlyInternalFailuresAreServerErrors() {
+    /// As botocore's model marks them faults: SDKs retry exactly these.
+    @Test func onlyInternalFailuresAndDependencyTimeoutsAreServerErrors() {
         for code in KMSError.Code.allCases {
             let isServerError = code.httpStatus.code >= 500
-            #expect(isServerError == (code == .internalFailure), "\(code)")
+            #expect(isServerError == (code == .internalFailure || code == .dependencyTimeout), "\(code)")
         }
     }
 }
