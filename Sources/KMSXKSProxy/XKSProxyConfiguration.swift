@@ -53,6 +53,8 @@ public struct XKSProxyConfiguration: Sendable {
     public static func parse(
         yaml: String, baseDirectory: String, environment: [String: String], readFile: (String) throws -> String
     ) throws(XKSConfigurationError) -> XKSProxyConfiguration {
+        // First, so that a misspelt name is reported as such rather than as a missing one.
+        try checkSettingNames(yaml)
         let file: File
         do {
             file = try YAMLDecoder().decode(File.self, from: yaml)
@@ -145,6 +147,31 @@ public struct XKSProxyConfiguration: Sendable {
             pkcs11: PKCS11(modulePath: file.pkcs11.module, tokenLabel: file.pkcs11.tokenLabel, pin: Array(pin.utf8), maxIdleSessions: maxIdleSessions),
             auditLogPath: resolve(file.auditLog), keys: keys
         )
+    }
+
+    /// Decoding ignores names it does not know, so a misspelt `disabled` would leave a key enabled: every name must be one of ours.
+    static func checkSettingNames(_ yaml: String) throws(XKSConfigurationError) {
+        // Not YAML at all: the decoder says so.
+        guard let root = try? Yams.compose(yaml: yaml) else { return }
+        func check(_ node: Node?, _ names: Set<String>, _ path: String) throws(XKSConfigurationError) {
+            guard let mapping = node?.mapping else { return }
+            for key in mapping.keys where !names.contains(key.string ?? "") {
+                throw XKSConfigurationError("\(path)\(key.string ?? "?") is not a setting; the settings here are \(names.sorted().joined(separator: ", "))")
+            }
+        }
+        try check(root, ["listen", "region", "uriPathPrefix", "tls", "credentials", "pkcs11", "auditLog", "keys"], "")
+        let top = root.mapping
+        try check(top?["tls"], ["certificate", "privateKey"], "tls.")
+        try check(top?["pkcs11"], ["module", "tokenLabel", "pinEnv", "pinFile", "maxIdleSessions"], "pkcs11.")
+        for (index, credential) in (top?["credentials"]?.sequence ?? []).enumerated() {
+            try check(credential, ["accessKeyId", "secretAccessKeyEnv", "secretAccessKeyFile"], "credentials[\(index)].")
+        }
+        for (index, key) in (top?["keys"]?.sequence ?? []).enumerated() {
+            try check(key, ["id", "disabled", "allow"], "keys[\(index)].")
+            for (ruleIndex, rule) in (key.mapping?["allow"]?.sequence ?? []).enumerated() {
+                try check(rule, ["principals", "operations"], "keys[\(index)].allow[\(ruleIndex)].")
+            }
+        }
     }
 
     static func listenAddress(_ text: String) throws(XKSConfigurationError) -> (host: String, port: Int) {

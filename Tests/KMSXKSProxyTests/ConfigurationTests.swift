@@ -110,7 +110,8 @@ struct ConfigurationTests {
         ("    secretAccessKeyEnv: XKS_SECRET_1", "    secretAccessKeyEnv: XKS_SECRET_1\n    secretAccessKeyFile: s", "give exactly one of secretAccessKeyEnv and secretAccessKeyFile"),
         ("    secretAccessKeyFile: secret-2", "    secretAccessKeyFile: missing", "secretAccessKeyFile /etc/xks/missing cannot be read"),
         ("  pinEnv: XKS_PKCS11_PIN", "  pinEnv: XKS_PIN_UNSET", "pkcs11: the environment variable XKS_PIN_UNSET (pinEnv) is not set"),
-        ("  pinEnv: XKS_PKCS11_PIN", "  pin: \"1234\"", "give exactly one of pinEnv and pinFile; secrets are never written in the configuration itself"),
+        ("  pinEnv: XKS_PKCS11_PIN", "  pin: \"1234\"", "pkcs11.pin is not a setting"),
+        ("  pinEnv: XKS_PKCS11_PIN", "", "give exactly one of pinEnv and pinFile; secrets are never written in the configuration itself"),
         ("  pinEnv: XKS_PKCS11_PIN", "  pinEnv: XKS_PKCS11_PIN\n  pinFile: pin", "give exactly one of pinEnv and pinFile"),
         ("  - id: key.2_B", "  - id: key-1", "keys: key-1 is given twice"),
         ("  - id: key.2_B", "  - id: key/2", "keys: key/2 is not an external key ID"),
@@ -120,6 +121,10 @@ struct ConfigurationTests {
         ("auditLog: audit.jsonl", "", "the configuration lacks auditLog"),
         ("    allow: []", "", "the configuration lacks allow in keys[1]"),
         ("region: us-east-2", "region: [us-east-2]", "the configuration's region is not valid"),
+        ("    disabled: true", "    disable: true", "keys[1].disable is not a setting"),
+        ("  tokenLabel: xks", "  tokenlabel: xks", "pkcs11.tokenlabel is not a setting"),
+        ("        operations: [encrypt, decrypt]", "        operation: [encrypt, decrypt]", "keys[0].allow[0].operation is not a setting"),
+        ("region: us-east-2", "region: us-east-2\ninsecureHTTP: true", "insecureHTTP is not a setting"),
     ])
     func refuses(line: String, replacement: String, message: String) {
         let description = Self.failure(Self.variant(line, replacement))
