@@ -96,6 +96,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `trent xks-proxy`: the XKS Proxy API (AWS KMS external key stores) over AES keys in a PKCS#11 token.
+        .target(
+            name: "KMSXKSProxy",
+            dependencies: [
+                "KMSKeyStorePKCS11", "CPKCS11", "SigV4", crypto, logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KMSServer",
             dependencies: [
@@ -114,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "trent",
             dependencies: [
-                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", "KMSKeyStorePKCS11", "KMSKeyStoreXKS", crypto,
+                "KMSServer", "KMSCore", "KMSAudit", "KMSStorageSQLite", "KMSKeyStorePKCS11", "KMSKeyStoreXKS", "KMSXKSProxy", crypto,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Prometheus", package: "swift-prometheus"), metrics,
@@ -164,6 +180,7 @@ let package = Package(
         .testTarget(name: "KMSPolicyTests", dependencies: ["KMSPolicy"], swiftSettings: swiftSettings),
         .testTarget(name: "KMSIdentityTests", dependencies: ["KMSIdentity", "KMSCore", "KMSCrypto", "KMSTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
+        .testTarget(name: "KMSXKSProxyTests", dependencies: ["KMSXKSProxy"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KMSKeyStorePKCS11Tests",
             dependencies: ["KMSKeyStorePKCS11", .product(name: "NIOPosix", package: "swift-nio")],

@@ -5,11 +5,11 @@ import Synchronization
 /// handles are cached per label and found again when the token no longer
 /// knows one (SoftHSMv2 forgets them when the application's last session
 /// ends; a re-inserted token or a restarted HSM does too).
-final class PKCS11LabelledKeys: Sendable {
-    let pool: PKCS11SessionPool
+public final class PKCS11LabelledKeys: Sendable {
+    public let pool: PKCS11SessionPool
     private let handles = Mutex<[String: PKCS11ObjectHandle]>([:])
 
-    init(pool: PKCS11SessionPool) {
+    public init(pool: PKCS11SessionPool) {
         self.pool = pool
     }
 
@@ -19,16 +19,16 @@ final class PKCS11LabelledKeys: Sendable {
         handles.withLock { $0[label] = handle }
     }
 
-    func exists(label: String) async throws(PKCS11Error) -> Bool {
+    public func exists(label: String) async throws(PKCS11Error) -> Bool {
         try await pool.withSession { session throws(PKCS11Error) in try session.findSecretKey(label: label) != nil }
     }
 
     /// AES-GCM in the token: ciphertext ‖ tag.
-    func seal(_ plaintext: [UInt8], key label: String, nonce: [UInt8], aad: [UInt8]) async throws(PKCS11Error) -> [UInt8] {
+    public func seal(_ plaintext: [UInt8], key label: String, nonce: [UInt8], aad: [UInt8]) async throws(PKCS11Error) -> [UInt8] {
         try await withKey(label) { session, key throws(PKCS11Error) in try session.encryptAESGCM(key: key, iv: nonce, aad: aad, plaintext: plaintext) }
     }
 
-    func open(_ ciphertextAndTag: [UInt8], key label: String, nonce: [UInt8], aad: [UInt8]) async throws(PKCS11Error) -> [UInt8] {
+    public func open(_ ciphertextAndTag: [UInt8], key label: String, nonce: [UInt8], aad: [UInt8]) async throws(PKCS11Error) -> [UInt8] {
         try await withKey(label) { session, key throws(PKCS11Error) in
             try session.decryptAESGCM(key: key, iv: nonce, aad: aad, ciphertextAndTag: ciphertextAndTag)
         }
@@ -71,7 +71,7 @@ extension PKCS11Error {
 
     /// An AES-GCM tag that does not verify. SoftHSMv2 reports it as CKR_GENERAL_ERROR
     /// from C_Decrypt, not CKR_ENCRYPTED_DATA_INVALID.
-    var isTagMismatch: Bool {
+    public var isTagMismatch: Bool {
         isCiphertextInvalid || self == .returned(CK_RV(CKR_GENERAL_ERROR), function: "C_Decrypt")
     }
 }

@@ -76,6 +76,17 @@ public struct PKCS11Session: ~Copyable {
         )
     }
 
+    /// Fails unless the session is still open and logged in: a health check
+    /// that reaches the token without touching any key.
+    public func checkLoggedIn() throws(PKCS11Error) {
+        var info = CK_SESSION_INFO()
+        try PKCS11Error.check("C_GetSessionInfo", module.functions.pointee.C_GetSessionInfo?(handle, &info))
+        // A session that lost its login can't use private keys; the pool replaces it on this error.
+        guard info.state == CK_STATE(CKS_RW_USER_FUNCTIONS) || info.state == CK_STATE(CKS_RO_USER_FUNCTIONS) else {
+            throw .returned(CK_RV(CKR_USER_NOT_LOGGED_IN), function: "C_GetSessionInfo")
+        }
+    }
+
     public func destroyObject(_ object: PKCS11ObjectHandle) throws(PKCS11Error) {
         try PKCS11Error.check("C_DestroyObject", module.functions.pointee.C_DestroyObject?(handle, object.rawValue))
     }

@@ -26,6 +26,9 @@ public struct SigV4Verifier: Sendable {
         public static let strict = Rules(signedRequestHeaders: true, presignedQueries: false)
         /// The signature algorithm alone, as AWS's SigV4 test suite exercises it.
         public static let algorithmOnly = Rules(signedRequestHeaders: false, presignedQueries: true)
+        /// Header-signed requests whose signer chooses what to sign beyond `host` and the date:
+        /// AWS KMS signs an XKS proxy's requests over `host;x-amz-date` only.
+        public static let signatureOnly = Rules(signedRequestHeaders: false, presignedQueries: false)
     }
 
     /// Each accepted scope with its signing-key cache; the first is named in errors.

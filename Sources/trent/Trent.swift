@@ -8,7 +8,7 @@ struct Trent: AsyncParsableCommand {
         commandName: "trent",
         abstract: "A self-hostable key management service that speaks the AWS KMS API.",
         version: Trent.version,
-        subcommands: [Serve.self, User.self, AccessKey.self, Audit.self, HSM.self, RootKeyCommand.self]
+        subcommands: [Serve.self, User.self, AccessKey.self, Audit.self, HSM.self, RootKeyCommand.self, XKSProxyCommand.self]
     )
 }
 

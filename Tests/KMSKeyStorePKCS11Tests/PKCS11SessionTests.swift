@@ -27,6 +27,13 @@ struct PKCS11SessionTests {
         await pool.close()
     }
 
+    @Test func aLoggedInSessionPassesTheHealthCheck() async throws {
+        let token = try SoftHSMToken.make()
+        let pool = try await token.makePool()
+        try await pool.withSession { session throws(PKCS11Error) in try session.checkLoggedIn() }
+        await pool.close()
+    }
+
     @Test func aesGCMRoundTripsAndRejectsTampering() async throws {
         let token = try SoftHSMToken.make()
         let pool = try await token.makePool()
