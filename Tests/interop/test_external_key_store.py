@@ -107,7 +107,8 @@ def setup(tmp_path_factory):
 
 
 def cli_env(server: TrentServer, tmp_path: Path) -> dict[str, str]:
-    (tmp_path / "aws-config").write_text("")
+    # Without this the AWS CLI fetches any parameter that starts with http:// and passes on what it got.
+    (tmp_path / "aws-config").write_text("[default]\ncli_follow_urlparam = false\n")
     ak, sk = server.credentials()
     return clean_env({
         "AWS_ENDPOINT_URL_KMS": server.endpoint, "AWS_ACCESS_KEY_ID": ak, "AWS_SECRET_ACCESS_KEY": sk,
@@ -125,6 +126,32 @@ def create_store(kms, proxy: Proxy, **overrides) -> str:
     }
     args.update(overrides)
     return kms.create_custom_key_store(**args)["CustomKeyStoreId"]
+
+
+@pytest.fixture(scope="module")
+def xks_key(setup):
+    server, proxy = setup
+    kms = server.client()
+    store_id = create_store(kms, proxy, XksProxyUriEndpoint=f"http://localhost:{proxy.port}")
+    kms.connect_custom_key_store(CustomKeyStoreId=store_id)
+    key_id = kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=KEY)["KeyMetadata"]["KeyId"]
+    return kms, store_id, key_id
+
+
+def test_management_errors(setup, xks_key):
+    # First in the module: the endpoint http://127.0.0.1:PORT is still free (the AWS CLI test takes it).
+    server, proxy = setup
+    kms, store_id, _ = xks_key
+    assert_client_error(lambda: create_store(kms, proxy, XksProxyAuthenticationCredential={
+        "AccessKeyId": OTHER_ACCESS, "RawSecretAccessKey": OTHER_SECRET}), "XksProxyIncorrectAuthenticationCredentialException")
+    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriEndpoint=f"http://127.0.0.1:{free_port()}"), "XksProxyUriUnreachableException")
+    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriEndpoint="http://xks.example.com"), "XksProxyInvalidConfigurationException")
+    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriPath="/wrong/path"), "ValidationException")
+    assert_client_error(lambda: create_store(kms, proxy, XksProxyConnectivity="VPC_ENDPOINT_SERVICE"), "UnsupportedOperationException")
+    # The same endpoint as the connected store's.
+    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriEndpoint=f"http://localhost:{proxy.port}"), "XksProxyUriEndpointInUseException")
+    assert_client_error(lambda: kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="n"),
+                        "CustomKeyStoreInvalidStateException")
 
 
 def test_external_key_store_through_the_aws_cli(setup, tmp_path):
@@ -166,16 +193,6 @@ def test_external_key_store_through_the_aws_cli(setup, tmp_path):
     aws(env, "kms", "disconnect-custom-key-store", "--custom-key-store-id", store_id)
 
 
-@pytest.fixture(scope="module")
-def xks_key(setup):
-    server, proxy = setup
-    kms = server.client()
-    store_id = create_store(kms, proxy, XksProxyUriEndpoint=f"http://localhost:{proxy.port}")
-    kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-    key_id = kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=KEY)["KeyMetadata"]["KeyId"]
-    return kms, store_id, key_id
-
-
 def test_double_encryption_and_its_errors(setup, xks_key):
     server, proxy = setup
     kms, store_id, key_id = xks_key
@@ -202,21 +219,6 @@ def test_double_encryption_and_its_errors(setup, xks_key):
     assert_client_error(lambda: kms.enable_key_rotation(KeyId=key_id), "UnsupportedOperationException")
     second = kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=SECOND_KEY)["KeyMetadata"]["KeyId"]
     assert kms.decrypt(CiphertextBlob=kms.encrypt(KeyId=second, Plaintext=b"2")["CiphertextBlob"])["Plaintext"] == b"2"
-
-
-def test_management_errors(setup, xks_key):
-    server, proxy = setup
-    kms, store_id, _ = xks_key
-    assert_client_error(lambda: create_store(kms, proxy, XksProxyAuthenticationCredential={
-        "AccessKeyId": OTHER_ACCESS, "RawSecretAccessKey": OTHER_SECRET}), "XksProxyIncorrectAuthenticationCredentialException")
-    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriEndpoint=f"http://127.0.0.1:{free_port()}"), "XksProxyUriUnreachableException")
-    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriEndpoint="http://xks.example.com"), "XksProxyInvalidConfigurationException")
-    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriPath="/wrong/path"), "ValidationException")
-    assert_client_error(lambda: create_store(kms, proxy, XksProxyConnectivity="VPC_ENDPOINT_SERVICE"), "UnsupportedOperationException")
-    # The same endpoint as the connected store's.
-    assert_client_error(lambda: create_store(kms, proxy, XksProxyUriEndpoint=f"http://localhost:{proxy.port}"), "XksProxyUriEndpointInUseException")
-    assert_client_error(lambda: kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="n"),
-                        "CustomKeyStoreInvalidStateException")
 
 
 def test_the_kill_switch(setup, xks_key):
