@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure: primitives, key material, the ciphertext blob format. No I/O.
@@ -69,7 +70,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SigV4", dependencies: [crypto], swiftSettings: swiftSettings),
+        .target(name: "SigV4", dependencies: [crypto, .product(name: "HTTPTypes", package: "swift-http-types")], swiftSettings: swiftSettings),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "KMSStorageSQLite",

@@ -13,30 +13,19 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
 WRK_DURATION="${WRK_DURATION:-10s}"
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
-if [[ -z "${TRENT_BIN:-}" ]]; then
-  (cd "$REPO" && swift build -c release --product trent >&2)
-  TRENT_BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/trent"
-fi
+source "$HERE/wrk-common.sh"
+trent_release_bin
 
-export TRENT_ROOT_ACCESS_KEY_ID="AKIATRENTBENCHMARK01"
-export TRENT_ROOT_SECRET_ACCESS_KEY="trentBenchmarkSecretKey0123456789abcdefg"
-export TRENT_ACCOUNT_ID="111122223333"
 WORK="$(mktemp -d -t trent-crypto.XXXXXX)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+PORT="$(free_port)"
 "$TRENT_BIN" serve --listen "127.0.0.1:$PORT" --data "$WORK/data" >"$WORK/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 300); do
-  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/health', timeout=1)" 2>/dev/null && break
-  sleep 0.1
-done
+wait_for "http://127.0.0.1:$PORT/health"
 
 for operation in Encrypt Sign:ECC_NIST_P256:ECDSA_SHA_256 Sign:RSA_2048:RSASSA_PSS_SHA_256 \
     Sign:ECC_NIST_EDWARDS25519:ED25519_SHA_512 GenerateMac:HMAC_256:HMAC_SHA_256; do
   script="$WORK/${operation//:/-}.lua"
   python3 "$HERE/sign_request.py" --endpoint "http://127.0.0.1:$PORT" --operation "$operation" --out "$script" 2>/dev/null
-  line="$(wrk -t2 -c64 -d"$WRK_DURATION" --latency -s "$script" "http://127.0.0.1:$PORT/" | grep '^WRK_RESULT ')"
-  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
-  [[ "$(field non200)" == 0 ]] || { echo "FAIL: $(field non200) non-200 responses for $operation" >&2; exit 1; }
-  echo "SUMMARY: $operation: $(field rps) req/s, p50 $(field p50_ms) ms, p99 $(field p99_ms) ms ($(field requests) requests)"
+  wrk_summary "$operation" "$script" "$PORT"
 done

@@ -44,7 +44,7 @@ public final class PKCS11LabelledKeys: Sendable {
 
     /// Runs `body` with the key's handle, found by label when it is not cached or no longer valid.
     private func withKey<T: Sendable>(
-        _ label: String, _ body: @escaping @Sendable (borrowing PKCS11Session, PKCS11ObjectHandle) throws(PKCS11Error) -> T
+        _ label: String, _ body: @escaping @Sendable (PKCS11Session, PKCS11ObjectHandle) throws(PKCS11Error) -> T
     ) async throws(PKCS11Error) -> T {
         let cached = handles.withLock { $0[label] }
         let (result, handle) = try await pool.withSession { session throws(PKCS11Error) -> (T, PKCS11ObjectHandle) in

@@ -1,10 +1,11 @@
 public import CPKCS11
 
-/// One logged-in session, lent to a `PKCS11SessionPool.withSession` body.
-///
-/// It can't be copied, so it can't outlive the body: the pool hands the
-/// session to one thread at a time, as PKCS #11 requires. Every method blocks.
-public struct PKCS11Session: ~Copyable {
+/// One logged-in session, lent to a `PKCS11SessionPool.withSession` body,
+/// which must not keep it: the pool hands the session to one thread at a
+/// time, as PKCS #11 requires. Every method blocks. (Not `~Copyable`: Swift
+/// 6.3's optimizer crashes inlining the pool's generic body over a
+/// non-copyable parameter in release builds.)
+public struct PKCS11Session {
     let module: PKCS11Module
     let handle: CK_SESSION_HANDLE
 

@@ -53,7 +53,7 @@ public final class PKCS11SessionPool: Sendable {
 
     /// Runs `body` on the thread pool in a session no other body is using.
     public func withSession<T: Sendable>(
-        _ body: @escaping @Sendable (borrowing PKCS11Session) throws(PKCS11Error) -> T
+        _ body: @escaping @Sendable (PKCS11Session) throws(PKCS11Error) -> T
     ) async throws(PKCS11Error) -> T {
         try await Self.blocking(on: threadPool) { () throws(PKCS11Error) in try self.run(body) }
     }
@@ -73,7 +73,7 @@ public final class PKCS11SessionPool: Sendable {
     }
 
     /// Runs on the thread pool.
-    private func run<T>(_ body: (borrowing PKCS11Session) throws(PKCS11Error) -> T) throws(PKCS11Error) -> T {
+    private func run<T>(_ body: (PKCS11Session) throws(PKCS11Error) -> T) throws(PKCS11Error) -> T {
         let (idle, generation, slotID) = state.withLock { state in
             (state.idle.popLast(), state.generation, state.token.slotID)
         }
@@ -91,7 +91,7 @@ public final class PKCS11SessionPool: Sendable {
         return try run(body, in: Session(handle: Self.openLoggedInSession(module, slotID: token.slotID, pin: pin), generation: current))
     }
 
-    private func run<T>(_ body: (borrowing PKCS11Session) throws(PKCS11Error) -> T, in session: Session) throws(PKCS11Error) -> T {
+    private func run<T>(_ body: (PKCS11Session) throws(PKCS11Error) -> T, in session: Session) throws(PKCS11Error) -> T {
         do throws(PKCS11Error) {
             let result = try body(PKCS11Session(module: module, handle: session.handle))
             checkIn(session)

@@ -102,7 +102,7 @@ struct KMSRequestHandler: Sendable {
         let target = request.headers[.xAmzTarget]
         do {
             let time = now()
-            let signed = Self.sigV4Request(request)
+            let signed = SigV4Request(request.head)
             // The headers are checked before any of the body is buffered: a request that cannot authenticate costs no memory.
             let checked: SigV4Verifier.HeadersChecked<Principal>
             do {
@@ -140,7 +140,7 @@ struct KMSRequestHandler: Sendable {
         } catch {
             line.error = ((error as? KMSError) ?? KMSError.internalFailure(error)).code.awsName
             // The API whose error shape to answer in: KMS's when there is a target, else what the signature claims.
-            return errorResponse(error, api: Self.errorShape(target: target, claimedService: SigV4Verifier.claimedService(of: Self.sigV4Request(request))), requestID: requestID)
+            return errorResponse(error, api: Self.errorShape(target: target, claimedService: SigV4Verifier.claimedService(of: SigV4Request(request.head))), requestID: requestID)
         }
     }
 
@@ -168,15 +168,6 @@ struct KMSRequestHandler: Sendable {
 
     private static let tooLarge = KMSError.validation("The request body exceeds the limit of \(maximumBodySize) bytes.")
 
-    private static func sigV4Request(_ request: Request) -> SigV4Request {
-        let rawPath = request.head.path ?? "/"
-        let (path, query) = rawPath.firstIndex(of: "?").map { (String(rawPath[..<$0]), String(rawPath[rawPath.index(after: $0)...])) }
-            ?? (rawPath, "")
-        // HTTP/1 `Host` arrives as the authority pseudo-header in swift-http-types.
-        var headers: [(name: String, value: String)] = request.head.authority.map { [("host", $0)] } ?? []
-        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
-        return SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
-    }
 
     private func beginAuthentication(_ signed: SigV4Request, at time: Date) async throws(KMSError) -> SigV4Verifier.HeadersChecked<Principal> {
         do {

@@ -61,7 +61,7 @@ struct XKSRequestHandler: Sendable {
     }
 
     private func respond(to request: Request, at time: Date, record: inout XKSAuditRecord) async throws(XKSError) -> Response {
-        let signed = Self.sigV4Request(request)
+        let signed = SigV4Request(request.head)
         record.accessKeyId = SigV4Verifier.claimedAccessKeyID(of: signed)
         // The message does not name the configured prefix, which keeps tenants of one proxy apart.
         guard let route = XKSRoute(path: signed.path, prefix: configuration.uriPathPrefix) else {
@@ -236,15 +236,6 @@ struct XKSRequestHandler: Sendable {
         }
     }
 
-    static func sigV4Request(_ request: Request) -> SigV4Request {
-        let rawPath = request.head.path ?? "/"
-        let (path, query) = rawPath.firstIndex(of: "?").map { (String(rawPath[..<$0]), String(rawPath[rawPath.index(after: $0)...])) }
-            ?? (rawPath, "")
-        // HTTP/1 `Host` arrives as the authority pseudo-header in swift-http-types.
-        var headers: [(name: String, value: String)] = request.head.authority.map { [("host", $0)] } ?? []
-        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
-        return SigV4Request(method: request.method.rawValue, path: path, query: query, headers: headers)
-    }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()

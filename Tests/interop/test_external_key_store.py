@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TrentServer, assert_client_error, aws, aws_json, clean_env, free_port, trent_binary
-from test_custom_key_store import PIN, SOFTHSM_MODULE, SoftHSM
+from test_custom_key_store import PIN, SOFTHSM_MODULE, SoftHSM, cli_env
 
 PREFIX = "/trent-e2e"
 ACCESS, SECRET = "BSJM3PZKOVHVBJGWJNVBKOMEXAMPLE", "c2VjcmV0LWFjY2Vzcy1rZXktZm9yLXRoZS14a3MtcHJveHk="
@@ -104,18 +104,6 @@ def setup(tmp_path_factory):
     yield server, proxy
     proxy.stop()
     server.stop()
-
-
-def cli_env(server: TrentServer, tmp_path: Path) -> dict[str, str]:
-    # Without this the AWS CLI fetches any parameter that starts with http:// and passes on what it got.
-    (tmp_path / "aws-config").write_text("[default]\ncli_follow_urlparam = false\n")
-    ak, sk = server.credentials()
-    return clean_env({
-        "AWS_ENDPOINT_URL_KMS": server.endpoint, "AWS_ACCESS_KEY_ID": ak, "AWS_SECRET_ACCESS_KEY": sk,
-        "AWS_DEFAULT_REGION": server.region, "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-config"), "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1",
-        "AWS_EC2_METADATA_DISABLED": "true", **({"AWS_CA_BUNDLE": server.verify} if server.verify else {}),
-    })
 
 
 def create_store(kms, proxy: Proxy, **overrides) -> str:

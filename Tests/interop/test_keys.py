@@ -62,10 +62,9 @@ def test_create_key_ids_unique(kms):
     [
         {"KeySpec": "SM2", "KeyUsage": "SIGN_VERIFY"},
         {"KeySpec": "ML_DSA_44", "KeyUsage": "SIGN_VERIFY"},
-        {"Origin": "EXTERNAL_KEY_STORE"},
         {"MultiRegion": True},
     ],
-    ids=["sm2", "ml-dsa-44", "external-key-store-origin", "multi-region"],
+    ids=["sm2", "ml-dsa-44", "multi-region"],
 )
 def test_create_key_unsupported_variants(kms, kwargs):
     assert_client_error(lambda: kms.create_key(**kwargs), "UnsupportedOperationException")

@@ -140,13 +140,13 @@ def test_body_shorter_than_content_length_does_not_hang_server(server):
     [
         lambda kms, k: kms.replicate_key(KeyId=k, ReplicaRegion="us-west-2"),
         lambda kms, k: kms.get_public_key(KeyId=k),
-        lambda kms, k: kms.describe_custom_key_stores(),
+        lambda kms, k: kms.generate_random(NumberOfBytes=8, CustomKeyStoreId="cks-1234567890abcdef0"),
         lambda kms, k: kms.update_primary_region(KeyId=k, PrimaryRegion="us-west-2"),
     ],
     ids=[
         "ReplicateKey",
         "GetPublicKey",
-        "DescribeCustomKeyStores",
+        "GenerateRandomFromCustomKeyStore",
         "UpdatePrimaryRegion",
     ],
 )
@@ -155,7 +155,7 @@ def test_unsupported_operations(kms, key_id, call):
 
 
 def test_unsupported_operation_raw(server):
-    r = raw_call(server.endpoint, "DeleteCustomKeyStore", {"CustomKeyStoreId": "cks-1234567890abcdef0"})
+    r = raw_call(server.endpoint, "UpdatePrimaryRegion", {"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "PrimaryRegion": "us-west-2"})
     assert_error(r, "UnsupportedOperationException")
 
 

@@ -14,7 +14,7 @@ public enum GenerateRandom: KMSOperation {
         }
         try Validate.value(count, field: "numberOfBytes", in: 1...1024)
         if request.CustomKeyStoreId != nil {
-            throw KMSError.unsupported("Custom key stores are not supported by Trent yet.")
+            throw KMSError.unsupported("GenerateRandom from a custom key store's HSM is not supported by Trent yet; leave out CustomKeyStoreId.")
         }
         try Validate.noRecipient(request.Recipient != nil)
     }

@@ -170,7 +170,7 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.version = Trent.version
         configuration.hsmConnector = PKCS11Connector()
-        configuration.xksConnector = try HTTPXKSConnector(caBundle: settings.optionalString(xksCaBundle, "xks-ca-bundle"), region: dataDirectory.region)
+        configuration.xksConnector = HTTPXKSConnector(caBundle: settings.optionalString(xksCaBundle, "xks-ca-bundle"), region: dataDirectory.region)
         configuration.tls = tls
         configuration.shutdownGrace = .seconds(shutdownGraceSeconds)
         configuration.rateLimits = RateLimits(
