@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TrentServer, assert_client_error, aws, aws_json, clean_env, free_port, trent_binary
+from conftest import TLSFiles, TrentServer, assert_client_error, aws, aws_json, clean_env, free_port, make_tls_files, trent_binary
 from test_custom_key_store import PIN, SOFTHSM_MODULE, SoftHSM, cli_env
 
 PREFIX = "/trent-e2e"
@@ -29,8 +29,12 @@ KEY, SECOND_KEY, DISABLED_KEY = "e2e-key", "e2e-second", "e2e-disabled"
 class Proxy:
     """A `trent xks-proxy` on a fixed port, so that it can be stopped and started again."""
 
-    def __init__(self, directory: Path, hsm: SoftHSM, region: str) -> None:
+    def __init__(self, directory: Path, hsm: SoftHSM, region: str, tls: TLSFiles | None = None) -> None:
         self.port = free_port()
+        self.hsm = hsm
+        self.tls = tls
+        directory.mkdir(parents=True, exist_ok=True)
+        tls_block = f"tls:\n  certificate: {tls.cert}\n  privateKey: {tls.key}\n" if tls else ""
         self.directory = directory
         self.audit = directory / "audit.jsonl"
         self.config = directory / "xks.yaml"
@@ -38,7 +42,7 @@ class Proxy:
 listen: 127.0.0.1:{self.port}
 region: {region}
 uriPathPrefix: {PREFIX}
-credentials:
+{tls_block}credentials:
   - accessKeyId: {ACCESS}
     secretAccessKeyEnv: XKS_SECRET
 pkcs11:
@@ -66,7 +70,7 @@ keys:
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> "Proxy":
         log = open(self.directory / "proxy.log", "ab")
@@ -238,3 +242,25 @@ def test_the_kill_switch(setup, xks_key):
     # Back: the same keys work again, nothing to reconnect.
     proxy.start()
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"kill switch"
+
+
+def test_https_proxy_trusted_through_the_ca_bundle(setup, new_server, tmp_path):
+    """As AWS requires: HTTPS to the proxy, its certificate checked against --xks-ca-bundle."""
+    server, plain = setup
+    tls = make_tls_files(tmp_path / "tls", name="xks-proxy")
+    # A second proxy over the same token and keys, on HTTPS.
+    proxy = Proxy(tmp_path / "https-proxy", plain.hsm, server.region, tls=tls)
+    proxy.start()
+    try:
+        trusting = new_server(extra_args=("--xks-ca-bundle", str(tls.ca)))
+        kms = trusting.client()
+        store_id = create_store(kms, proxy)
+        kms.connect_custom_key_store(CustomKeyStoreId=store_id)
+        assert kms.describe_custom_key_stores(CustomKeyStoreId=store_id)["CustomKeyStores"][0]["ConnectionState"] == "CONNECTED"
+        key_id = kms.create_key(Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=KEY)["KeyMetadata"]["KeyId"]
+        assert kms.decrypt(CiphertextBlob=kms.encrypt(KeyId=key_id, Plaintext=b"tls")["CiphertextBlob"])["Plaintext"] == b"tls"
+        # A server that does not trust the proxy's CA cannot reach it.
+        untrusting = new_server()
+        assert_client_error(lambda: create_store(untrusting.client(), proxy), "XksProxyUriUnreachableException")
+    finally:
+        proxy.stop()
