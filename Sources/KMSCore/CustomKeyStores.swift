@@ -15,8 +15,8 @@ public enum CustomKeyStores {
         return store
     }
 
-    static func cluster(_ id: String, in env: ServiceEnvironment) async throws(KMSError) -> HSMClusterRecord {
-        guard let cluster = try await env.storage({ try await $0.hsmClusters() }).first(where: { $0.id == id }) else {
+    static func cluster(_ id: String, among clusters: [HSMClusterRecord]) throws(KMSError) -> HSMClusterRecord {
+        guard let cluster = clusters.first(where: { $0.id == id }) else {
             throw KMSError(.cloudHsmClusterNotFound, "AWS KMS cannot find the AWS CloudHSM cluster with the specified cluster ID (\(id)).")
         }
         return cluster

@@ -1,5 +1,6 @@
-/// The states a key can be in. Only those this release reaches are listed;
-/// `Unavailable` and the replica states arrive with their features.
+/// The states a key is stored in. `Unavailable` is not stored: DescribeKey
+/// shows it for an enabled key whose custom key store is not connected. The
+/// replica states arrive with multi-Region keys.
 public enum KeyState: String, Sendable, Hashable, CaseIterable {
     case enabled = "Enabled"
     case disabled = "Disabled"

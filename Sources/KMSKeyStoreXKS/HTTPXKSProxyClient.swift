@@ -86,8 +86,8 @@ struct HTTPXKSProxyClient: XKSProxyClient {
             throw .invalidResponse("the request could not be encoded: \(error)")
         }
         let path = endpoint.uriPath + suffix
-        guard let host = URL(string: endpoint.uriEndpoint)?.host else { throw .unreachable("\(endpoint.uriEndpoint) names no host") }
-        let authority = endpoint.uriEndpoint.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? host
+        guard let url = URL(string: endpoint.uriEndpoint), let host = url.host else { throw .unreachable("\(endpoint.uriEndpoint) names no host") }
+        let authority = url.port.map { "\(host):\($0)" } ?? host
         let signed = signer.sign(
             SigV4Request(method: "POST", path: path, query: "", headers: [("Host", authority), ("Content-Type", "application/json")]),
             body: bytes, date: Date()

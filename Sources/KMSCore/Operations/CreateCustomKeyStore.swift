@@ -80,8 +80,9 @@ public enum CreateCustomKeyStore: KMSOperation {
     private static func cloudHSMKeyStore(
         _ request: CreateCustomKeyStoreRequest, id: String, among stores: [CustomKeyStoreRecord], in env: ServiceEnvironment
     ) async throws(KMSError) -> CustomKeyStoreRecord {
+        let clusters = try await env.storage { try await $0.hsmClusters() }
         // validate() has checked that all three are present.
-        let cluster = try await CustomKeyStores.cluster(request.CloudHsmClusterId ?? "", in: env)
+        let cluster = try CustomKeyStores.cluster(request.CloudHsmClusterId ?? "", among: clusters)
         guard let presented = certificateDER(fromPEM: request.TrustAnchorCertificate ?? ""),
               presented == certificateDER(fromPEM: cluster.trustAnchorCertificate)
         else {
@@ -90,7 +91,6 @@ public enum CreateCustomKeyStore: KMSOperation {
                 "The trust anchor certificate in the request is not the trust anchor certificate for the specified AWS CloudHSM cluster."
             )
         }
-        let clusters = try await env.storage { try await $0.hsmClusters() }
         let inUse = stores.contains { store in
             clusters.contains { $0.id == store.cloudHsmClusterID && CustomKeyStores.related($0, cluster) }
         }

@@ -68,8 +68,9 @@ public enum UpdateCustomKeyStore: KMSOperation {
             updated.sealedPassword = try await CustomKeyStores.sealPassword(password, storeID: updated.id, in: env)
         }
         guard let clusterID = request.CloudHsmClusterId, clusterID != updated.cloudHsmClusterID else { return }
-        let cluster = try await CustomKeyStores.cluster(clusterID, in: env)
-        let current = try await env.storage { try await $0.hsmClusters() }.first { $0.id == updated.cloudHsmClusterID }
+        let clusters = try await env.storage { try await $0.hsmClusters() }
+        let cluster = try CustomKeyStores.cluster(clusterID, among: clusters)
+        let current = clusters.first { $0.id == updated.cloudHsmClusterID }
         guard let current, CustomKeyStores.related(current, cluster) else {
             throw KMSError(
                 .cloudHsmClusterNotRelated,
