@@ -6,12 +6,11 @@ import Foundation
 /// ED25519_PH_SHA_512 takes a SHA-512 digest and still prehashes it, so the
 /// caller's digest is exactly libsodium's message.
 enum Ed25519ph {
-    private static let initialized: Bool = sodium_init() >= 0
     private static let signatureByteCount = Int(crypto_sign_ed25519_BYTES)
 
     /// The Ed25519ph signature of `message` by the key with this 32-byte seed.
     static func sign(_ message: Data, seed: Data) throws(KMSCryptoError) -> Data {
-        guard initialized, seed.count == Int(crypto_sign_ed25519_SEEDBYTES) else { throw .primitiveFailure }
+        guard SodiumLibrary.isInitialized, seed.count == Int(crypto_sign_ed25519_SEEDBYTES) else { throw .primitiveFailure }
         var publicKey = [UInt8](repeating: 0, count: Int(crypto_sign_ed25519_PUBLICKEYBYTES))
         var secretKey = [UInt8](repeating: 0, count: Int(crypto_sign_ed25519_SECRETKEYBYTES))
         defer { sodium_memzero(&secretKey, secretKey.count) }
@@ -26,7 +25,7 @@ enum Ed25519ph {
 
     /// Whether `signature` is the Ed25519ph signature of `message` under the 32-byte public key.
     static func isValid(_ signature: Data, for message: Data, publicKey: Data) -> Bool {
-        guard initialized, signature.count == signatureByteCount, publicKey.count == Int(crypto_sign_ed25519_PUBLICKEYBYTES) else {
+        guard SodiumLibrary.isInitialized, signature.count == signatureByteCount, publicKey.count == Int(crypto_sign_ed25519_PUBLICKEYBYTES) else {
             return false
         }
         var state = prehashed(message)
