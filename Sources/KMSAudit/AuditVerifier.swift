@@ -27,6 +27,12 @@ public struct AuditVerifier: Sendable {
         public var kind: Kind
         public var sequence: Int64?
         public var description: String
+
+        public init(kind: Kind, sequence: Int64?, description: String) {
+            self.kind = kind
+            self.sequence = sequence
+            self.description = description
+        }
     }
 
     /// Reads records in chain order, strictly after a sequence number.

@@ -206,6 +206,7 @@ public final class CachingMetadataStore: MetadataStore {
     }
 
     public func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] { try await base.lookupAuditRecords(query) }
+    public func auditSearchMismatch() async throws -> Int64? { try await base.auditSearchMismatch() }
     public func auditSeals() async throws -> [AuditSeal] { try await base.auditSeals() }
     public func checkWritable() async throws { try await base.checkWritable() }
     public func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal? {

@@ -52,6 +52,10 @@ public protocol MetadataStore: Sendable {
     func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord]
     /// Records matching a LookupEvents search, newest first, with their resources.
     func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord]
+    /// The first record whose entry in the search index differs from its
+    /// stored fields, or is missing, or an entry without its record: for
+    /// `trent audit verify`, since the index is not hashed.
+    func auditSearchMismatch() async throws -> Int64?
     /// Appends a seal made by `make` from where the chain stands, in one
     /// transaction, so that no record slips in between. `make` returning nil appends nothing.
     func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal?

@@ -80,71 +80,128 @@ extension SQLiteMetadataStore {
         try db.run(
             """
             INSERT INTO audit_records (sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id,
-                                       record, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       resources, record, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .integer(next.sequence), .text(record.eventID), .real(record.eventTime.timeIntervalSince1970), .text(record.eventName),
                 .text(record.eventSource), .integer(record.readOnly ? 1 : 0), record.username.map { .text($0) } ?? .null,
-                record.accessKeyID.map { .text($0) } ?? .null, .blob(record.body), .blob(head.hash), .blob(next.hash),
+                record.accessKeyID.map { .text($0) } ?? .null, .text(AuditResourceColumn.encode(record.resources)), .blob(record.body),
+                .blob(head.hash), .blob(next.hash),
             ]
         )
-        for resource in record.resources {
-            try db.run(
-                "INSERT INTO audit_resources (sequence, resource_type, resource_name) VALUES (?, ?, ?)",
-                [.integer(next.sequence), .text(resource.type), .text(resource.name)]
-            )
-        }
         return next
+    }
+
+    // MARK: the search index
+
+    /// Copies the records committed since the last run into the tables
+    /// LookupEvents searches, in one transaction. The commit thread runs it
+    /// every `SQLiteGroupCommitter.indexEvery` records and when idle, and a
+    /// search first, so that a search sees every committed record.
+    static func indexAuditSearch(_ db: Connection) throws {
+        let from = try db.query("SELECT indexed_through FROM audit_search_state WHERE id = 1") { row in row.int(0) }.first ?? 0
+        let through = try auditHead(db).sequence
+        guard through > from else { return }
+        let range: [SQLiteValue] = [.integer(from), .integer(through)]
+        try db.run(
+            """
+            INSERT INTO audit_search (sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id)
+            SELECT sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id
+            FROM audit_records WHERE sequence > ? AND sequence <= ?
+            """,
+            range
+        )
+        try db.run(
+            """
+            INSERT INTO audit_search_resources (sequence, position, resource_type, resource_name)
+            SELECT r.sequence, j.key, j.value ->> 'type', j.value ->> 'name'
+            FROM audit_records r, json_each(r.resources) j WHERE r.sequence > ? AND r.sequence <= ?
+            """,
+            range
+        )
+        try db.run("UPDATE audit_search_state SET indexed_through = ? WHERE id = 1", [.integer(through)])
+    }
+
+    /// The first record whose search entry differs from it, is missing, or
+    /// has no record: the search tables are not hashed, so `trent audit
+    /// verify` checks them against the records, which it checks against
+    /// their hashed content. Otherwise an edit could hide an event from
+    /// LookupEvents.
+    public func auditSearchMismatch() async throws -> Int64? {
+        try await blocking { [database] in
+            try database.read { db in
+                try db.query(
+                    """
+                    WITH state AS (SELECT indexed_through AS through FROM audit_search_state WHERE id = 1)
+                    SELECT min(sequence) FROM (
+                        SELECT r.sequence FROM audit_records r, state LEFT JOIN audit_search s ON s.sequence = r.sequence
+                        WHERE r.sequence <= state.through AND (
+                            s.sequence IS NULL OR s.event_id IS NOT r.event_id OR s.event_time IS NOT r.event_time
+                            OR s.event_name IS NOT r.event_name OR s.event_source IS NOT r.event_source
+                            OR s.read_only IS NOT r.read_only OR s.username IS NOT r.username OR s.access_key_id IS NOT r.access_key_id)
+                        UNION ALL
+                        SELECT s.sequence FROM audit_search s, state LEFT JOIN audit_records r ON r.sequence = s.sequence
+                        WHERE r.sequence IS NULL OR s.sequence > state.through
+                        UNION ALL
+                        SELECT r.sequence FROM audit_records r, state, json_each(r.resources) j
+                        LEFT JOIN audit_search_resources x ON x.sequence = r.sequence AND x.position = j.key
+                        WHERE r.sequence <= state.through AND (
+                            x.sequence IS NULL OR x.resource_type IS NOT j.value ->> 'type' OR x.resource_name IS NOT j.value ->> 'name')
+                        UNION ALL
+                        SELECT x.sequence FROM audit_search_resources x, state LEFT JOIN audit_records r ON r.sequence = x.sequence
+                        WHERE r.sequence IS NULL OR x.sequence > state.through OR x.position >= json_array_length(r.resources)
+                    )
+                    """
+                ) { row in row.isNull(0) ? nil : row.int(0) }.first ?? nil
+            }
+        }
     }
 
     public func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] {
         try await blocking { [database] in
             try database.read { db in
-                var records = try db.query(
+                try db.query(
                     "SELECT \(Self.recordColumns) FROM audit_records WHERE sequence > ? ORDER BY sequence LIMIT ?",
                     [.integer(sequence), .integer(Int64(limit))], row: Self.storedRecord
                 )
-                guard let first = records.first, let last = records.last else { return records }
-                let resources = try db.query(
-                    "SELECT sequence, resource_type, resource_name FROM audit_resources WHERE sequence BETWEEN ? AND ? ORDER BY sequence, rowid",
-                    [.integer(first.sequence), .integer(last.sequence)]
-                ) { row in (row.int(0), AuditResource(type: row.text(1), name: row.text(2))) }
-                let bySequence = Dictionary(grouping: resources, by: \.0)
-                for index in records.indices {
-                    records[index].row.resources = bySequence[records[index].sequence]?.map(\.1) ?? []
-                }
-                return records
             }
         }
     }
 
     public func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] {
-        var conditions = ["sequence < ?"]
+        var conditions = ["s.sequence < ?"]
         var bindings: [SQLiteValue] = [.integer(query.beforeSequence ?? Int64.max)]
         switch query.attribute {
-        case .eventID(let id)?: conditions.append("event_id = ?"); bindings.append(.text(id))
-        case .eventName(let name)?: conditions.append("event_name = ?"); bindings.append(.text(name))
-        case .readOnly(let readOnly)?: conditions.append("read_only = ?"); bindings.append(.integer(readOnly ? 1 : 0))
-        case .username(let name)?: conditions.append("username = ?"); bindings.append(.text(name))
-        case .eventSource(let source)?: conditions.append("event_source = ?"); bindings.append(.text(source))
-        case .accessKeyID(let id)?: conditions.append("access_key_id = ?"); bindings.append(.text(id))
+        case .eventID(let id)?: conditions.append("s.event_id = ?"); bindings.append(.text(id))
+        case .eventName(let name)?: conditions.append("s.event_name = ?"); bindings.append(.text(name))
+        case .readOnly(let readOnly)?: conditions.append("s.read_only = ?"); bindings.append(.integer(readOnly ? 1 : 0))
+        case .username(let name)?: conditions.append("s.username = ?"); bindings.append(.text(name))
+        case .eventSource(let source)?: conditions.append("s.event_source = ?"); bindings.append(.text(source))
+        case .accessKeyID(let id)?: conditions.append("s.access_key_id = ?"); bindings.append(.text(id))
         case .resourceName(let name)?:
-            conditions.append("sequence IN (SELECT sequence FROM audit_resources WHERE resource_name = ?)"); bindings.append(.text(name))
+            conditions.append("s.sequence IN (SELECT sequence FROM audit_search_resources WHERE resource_name = ?)"); bindings.append(.text(name))
         case .resourceType(let type)?:
-            conditions.append("sequence IN (SELECT sequence FROM audit_resources WHERE resource_type = ?)"); bindings.append(.text(type))
+            conditions.append("s.sequence IN (SELECT sequence FROM audit_search_resources WHERE resource_type = ?)"); bindings.append(.text(type))
         case nil: break
         }
-        if let start = query.startTime { conditions.append("event_time >= ?"); bindings.append(.real(start.timeIntervalSince1970)) }
-        if let end = query.endTime { conditions.append("event_time <= ?"); bindings.append(.real(end.timeIntervalSince1970)) }
+        if let start = query.startTime { conditions.append("s.event_time >= ?"); bindings.append(.real(start.timeIntervalSince1970)) }
+        if let end = query.endTime { conditions.append("s.event_time <= ?"); bindings.append(.real(end.timeIntervalSince1970)) }
         bindings.append(.integer(Int64(query.limit)))
-        let sql = "SELECT \(Self.recordColumns) FROM audit_records WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence DESC LIMIT ?"
+        let sql = """
+            SELECT s.sequence, s.event_id, s.event_time, s.event_name, s.event_source, s.read_only, s.username, s.access_key_id,
+                   r.resources, r.record, r.previous_hash, r.hash
+            FROM audit_search s JOIN audit_records r ON r.sequence = s.sequence
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY s.sequence DESC LIMIT ?
+            """
         return try await blocking { [database, bindings] in
-            try database.read { db in
+            // A search sees every committed record: what the commit thread has not indexed yet is indexed first.
+            try database.transaction { db in
+                try Self.indexAuditSearch(db)
                 var records = try db.query(sql, bindings, row: Self.storedRecord)
                 for index in records.indices {
                     records[index].row.resources = try db.query(
-                        "SELECT resource_type, resource_name FROM audit_resources WHERE sequence = ? ORDER BY rowid",
+                        "SELECT resource_type, resource_name FROM audit_search_resources WHERE sequence = ? ORDER BY position",
                         [.integer(records[index].sequence)]
                     ) { row in AuditResource(type: row.text(0), name: row.text(1)) }
                 }
@@ -154,17 +211,20 @@ extension SQLiteMetadataStore {
     }
 
     private static let recordColumns =
-        "sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id, record, previous_hash, hash"
+        "sequence, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record, previous_hash, hash"
 
-    private static func storedRecord(_ row: SQLiteRow) -> StoredAuditRecord {
-        StoredAuditRecord(
+    private static func storedRecord(_ row: SQLiteRow) throws(SQLiteError) -> StoredAuditRecord {
+        guard let resources = AuditResourceColumn.decode(row.text(8)) else {
+            throw SQLiteError(code: -1, message: "audit record \(row.int(0)) has unreadable resources")
+        }
+        return StoredAuditRecord(
             sequence: row.int(0),
             row: AuditRecordRow(
                 eventID: row.text(1), eventTime: Date(timeIntervalSince1970: row.double(2)), eventName: row.text(3),
                 eventSource: row.text(4), readOnly: row.int(5) != 0, username: row.isNull(6) ? nil : row.text(6),
-                accessKeyID: row.isNull(7) ? nil : row.text(7), resources: [], body: row.blob(8)
+                accessKeyID: row.isNull(7) ? nil : row.text(7), resources: resources, body: row.blob(9)
             ),
-            previousHash: row.blob(9), hash: row.blob(10)
+            previousHash: row.blob(10), hash: row.blob(11)
         )
     }
 
@@ -212,7 +272,8 @@ extension SQLiteMetadataStore {
                 ) { row in ChainHead(sequence: row.int(0), hash: row.blob(1)) }.first
                 guard let last else { return 0 }
                 try Self.insert(try make(try Self.sealBasis(lastSequence: last.sequence, lastHash: last.hash, db)), db)
-                try db.run("DELETE FROM audit_resources WHERE sequence <= ?", [.integer(last.sequence)])
+                try db.run("DELETE FROM audit_search_resources WHERE sequence <= ?", [.integer(last.sequence)])
+                try db.run("DELETE FROM audit_search WHERE sequence <= ?", [.integer(last.sequence)])
                 try db.run("DELETE FROM audit_records WHERE sequence <= ?", [.integer(last.sequence)])
                 return db.changes
             }

@@ -23,8 +23,16 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
         let database = try SQLiteDatabase(path: path)
         self.database = database
         self.threadPool = threadPool
-        try database.transaction { db in try SQLiteSchema.migrate(db) }
-        groupCommitter = SQLiteGroupCommitter(name: "sqlite-commit") { entries in try Self.commitAudited(entries, in: database) }
+        try database.transaction { db in
+            try SQLiteSchema.migrate(db)
+            // Records a crash left unindexed, or a migration brought.
+            try Self.indexAuditSearch(db)
+        }
+        groupCommitter = SQLiteGroupCommitter(
+            name: "sqlite-commit",
+            commit: { entries in try Self.commitAudited(entries, in: database) },
+            index: { try database.transaction { db in try Self.indexAuditSearch(db) } }
+        )
     }
 
     deinit {
@@ -54,7 +62,10 @@ public final class SQLiteMetadataStore: MetadataStore, Service {
 
     public func run() async throws {
         try await gracefulShutdown()
-        try await blocking { [database] in try database.read { db in try db.executeScript("PRAGMA wal_checkpoint(TRUNCATE);") } }
+        try await blocking { [database] in
+            try database.transaction { db in try Self.indexAuditSearch(db) }
+            try database.read { db in try db.executeScript("PRAGMA wal_checkpoint(TRUNCATE);") }
+        }
     }
 
     // MARK: keys

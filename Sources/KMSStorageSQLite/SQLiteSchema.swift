@@ -227,6 +227,53 @@ enum SQLiteSchema {
         CREATE INDEX keys_by_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
         CREATE UNIQUE INDEX keys_by_external_key ON keys (custom_key_store_id, xks_key_id) WHERE xks_key_id IS NOT NULL;
         """,
+        // The audit search index leaves the commit path. A record's commit
+        // writes one row: its resources move into it as a JSON array, and the
+        // tables LookupEvents searches are filled from the records in large
+        // batches (`SQLiteMetadataStore.indexAuditSearch`), up to
+        // `audit_search_state.indexed_through`. Their seven indexes had cost
+        // about a sixth of the audited throughput.
+        """
+        ALTER TABLE audit_records ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';
+        UPDATE audit_records SET resources = (
+            SELECT json_group_array(json_object('type', resource_type, 'name', resource_name))
+            FROM (SELECT resource_type, resource_name FROM audit_resources WHERE sequence = audit_records.sequence ORDER BY rowid)
+        ) WHERE sequence IN (SELECT sequence FROM audit_resources);
+        DROP TABLE audit_resources;
+        DROP INDEX audit_by_time;
+        DROP INDEX audit_by_name;
+        DROP INDEX audit_by_username;
+        DROP INDEX audit_by_access_key;
+        DROP INDEX audit_by_event_id;
+        CREATE TABLE audit_search (
+            sequence INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            event_time REAL NOT NULL,
+            event_name TEXT NOT NULL,
+            event_source TEXT NOT NULL,
+            read_only INTEGER NOT NULL,
+            username TEXT,
+            access_key_id TEXT
+        );
+        CREATE INDEX audit_search_by_time ON audit_search (event_time);
+        CREATE INDEX audit_search_by_name ON audit_search (event_name, sequence);
+        CREATE INDEX audit_search_by_username ON audit_search (username, sequence) WHERE username IS NOT NULL;
+        CREATE INDEX audit_search_by_access_key ON audit_search (access_key_id, sequence) WHERE access_key_id IS NOT NULL;
+        CREATE INDEX audit_search_by_event_id ON audit_search (event_id);
+        CREATE TABLE audit_search_resources (
+            sequence INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            resource_type TEXT NOT NULL,
+            resource_name TEXT NOT NULL,
+            PRIMARY KEY (sequence, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX audit_search_resources_by_name ON audit_search_resources (resource_name, sequence);
+        CREATE TABLE audit_search_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            indexed_through INTEGER NOT NULL
+        );
+        INSERT INTO audit_search_state (id, indexed_through) VALUES (1, 0);
+        """,
     ]
 
     static func migrate(_ db: Connection) throws {

@@ -479,12 +479,14 @@ public enum MetadataStoreConformance {
 
     static func auditRecordPagingAndLookup(_ store: any MetadataStore) async throws {
         let key = AuditResource(type: "AWS::KMS::Key", name: "arn:aws:kms:us-east-1:111122223333:key/k1")
+        // Not a real ARN: characters a store's own encoding must escape.
+        let odd = AuditResource(type: "AWS::IAM::User", name: "arn:aws:iam::111122223333:user/\"quoted\\name\u{1}")
         let rows = [
             auditRow("a", name: "CreateKey", offset: 0, resources: [key]),
             auditRow("b", name: "Encrypt", offset: 10, username: "bob", accessKeyID: "AKIABOB", readOnly: true, resources: [key]),
             auditRow("c", name: "CreateUser", offset: 20, username: nil, accessKeyID: nil, source: "iam.amazonaws.com"),
             auditRow("d", name: "Encrypt", offset: 30, readOnly: true),
-            auditRow("e", name: "Decrypt", offset: 40),
+            auditRow("e", name: "Decrypt", offset: 40, resources: [key, odd]),
         ]
         _ = try await store.commitAudited(rows.map { AuditedWrites(writes: [], record: $0) })
         let all = try await store.auditRecords(after: 0, limit: 10)
@@ -503,14 +505,18 @@ public enum MetadataStoreConformance {
         #expect(try await bodies(AuditQuery(attribute: .username("bob"), limit: 50)) == "b")
         #expect(try await bodies(AuditQuery(attribute: .accessKeyID("AKIAALICE"), limit: 50)) == "eda")
         #expect(try await bodies(AuditQuery(attribute: .eventSource("iam.amazonaws.com"), limit: 50)) == "c")
-        #expect(try await bodies(AuditQuery(attribute: .resourceName(key.name), limit: 50)) == "ba")
-        #expect(try await bodies(AuditQuery(attribute: .resourceType("AWS::KMS::Key"), limit: 50)) == "ba")
+        #expect(try await bodies(AuditQuery(attribute: .resourceName(key.name), limit: 50)) == "eba")
+        #expect(try await bodies(AuditQuery(attribute: .resourceName(odd.name), limit: 50)) == "e")
+        #expect(try await bodies(AuditQuery(attribute: .resourceType("AWS::KMS::Key"), limit: 50)) == "eba")
         #expect(try await bodies(AuditQuery(startTime: createdAt.addingTimeInterval(10), endTime: createdAt.addingTimeInterval(30), limit: 50)) == "dcb")
         #expect(try await bodies(AuditQuery(beforeSequence: all[3].sequence, limit: 2)) == "cb")
         let found = try await store.lookupAuditRecords(AuditQuery(attribute: .eventID("event-b"), limit: 1))
         #expect(found.first?.row.resources == [key])
         #expect(found.first?.row.username == "bob")
         #expect(found.first?.row.readOnly == true)
+        #expect(try await store.lookupAuditRecords(AuditQuery(attribute: .eventID("event-e"), limit: 1)).first?.row.resources == [key, odd])
+        #expect(try await store.auditRecords(after: all[3].sequence, limit: 1).first?.row.resources == [key, odd])
+        #expect(try await store.auditSearchMismatch() == nil)
     }
 
     static func auditSealsAndPruning(_ store: any MetadataStore) async throws {

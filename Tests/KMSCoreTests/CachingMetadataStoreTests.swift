@@ -150,6 +150,7 @@ struct CachingMetadataStoreTests {
         func auditRecords(after sequence: Int64, limit: Int) async throws -> [StoredAuditRecord] { try await base.auditRecords(after: sequence, limit: limit) }
         func commitAudited(_ entries: [AuditedWrites]) async throws -> [AuditedCommitResult] { try await base.commitAudited(entries) }
         func lookupAuditRecords(_ query: AuditQuery) async throws -> [StoredAuditRecord] { try await base.lookupAuditRecords(query) }
+        func auditSearchMismatch() async throws -> Int64? { try await base.auditSearchMismatch() }
         func appendAuditSeal(_ make: @escaping @Sendable (AuditSealBasis) throws -> AuditSeal?) async throws -> AuditSeal? { try await base.appendAuditSeal(make) }
         func auditSeals() async throws -> [AuditSeal] { try await base.auditSeals() }
         func checkWritable() async throws { try await base.checkWritable() }

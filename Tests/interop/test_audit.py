@@ -290,6 +290,16 @@ def drop_audit_triggers(con: sqlite3.Connection) -> None:
         con.execute(f'DROP TRIGGER "{name}"')
 
 
+# The records, and the search index LookupEvents reads, which whoever
+# removes or renumbers a record would edit alike.
+AUDIT_TABLES = ("audit_records", "audit_search", "audit_search_resources")
+
+
+def delete_records(con: sqlite3.Connection, where: str, args: tuple) -> None:
+    for table in AUDIT_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE {where}", args)
+
+
 def columns(con: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in con.execute(f"PRAGMA table_info({table})").fetchall()]
 
@@ -1173,8 +1183,7 @@ def test_prune(new_server, tmp_path):
     seqs = [s for (s,) in con.execute("SELECT sequence FROM audit_records ORDER BY sequence")]
     victim = seqs[len(seqs) // 2]
     drop_audit_triggers(con)
-    con.execute("DELETE FROM audit_resources WHERE sequence = ?", (victim,))
-    con.execute("DELETE FROM audit_records WHERE sequence = ?", (victim,))
+    delete_records(con, "sequence = ?", (victim,))
     con.commit()
     con.close()
     out = verify_fails(srv, copy)
@@ -1244,8 +1253,7 @@ def test_tamper_altered_record(sealed, tmp_path):
 def test_tamper_removed_record(sealed, tmp_path):
     copy, con, seqs = tamper_copy(sealed, tmp_path)
     victim = seqs[len(seqs) // 2]
-    con.execute("DELETE FROM audit_resources WHERE sequence = ?", (victim,))
-    con.execute("DELETE FROM audit_records WHERE sequence = ?", (victim,))
+    delete_records(con, "sequence = ?", (victim,))
     con.commit()
     con.close()
     out = verify_fails(sealed, copy)
@@ -1267,7 +1275,7 @@ def insert_copy(con: sqlite3.Connection, source_seq: int, new_seq: int) -> None:
 
 def shift_up(con: sqlite3.Connection, after: int) -> None:
     """Renumbers every record after `after` one up, making room for one."""
-    for table in ("audit_records", "audit_resources"):
+    for table in AUDIT_TABLES:
         con.execute(f"UPDATE {table} SET sequence = -sequence - 1 WHERE sequence > ?", (after,))
         con.execute(f"UPDATE {table} SET sequence = -sequence WHERE sequence < 0")
 
@@ -1339,8 +1347,7 @@ def test_tamper_truncated_tail(sealed, tmp_path):
     # A digest is signed at shutdown, so the last records are covered too.
     copy, con, seqs = tamper_copy(sealed, tmp_path)
     gone = seqs[-3:]
-    con.execute("DELETE FROM audit_resources WHERE sequence >= ?", (gone[0],))
-    con.execute("DELETE FROM audit_records WHERE sequence >= ?", (gone[0],))
+    delete_records(con, "sequence >= ?", (gone[0],))
     con.commit()
     con.close()
     out = verify_fails(sealed, copy)
@@ -1363,19 +1370,29 @@ def test_create_key_record_names_the_new_key(new_server):
 
 
 def test_tamper_lookup_columns(sealed, tmp_path):
-    """The columns LookupEvents searches by are not hashed; verify checks them
-    against the record, so an event cannot be hidden from searches."""
+    """The columns LookupEvents searches by, in the record's row and in the
+    search index built from it, are not hashed; verify checks the row against
+    the record and the index against the row, so an event cannot be hidden
+    from searches."""
+    other_key = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000"
     for change in (
         "UPDATE audit_records SET event_name = 'ListAliases' WHERE sequence = ?",
         "UPDATE audit_records SET username = 'someone-else' WHERE sequence = ?",
-        "DELETE FROM audit_resources WHERE sequence = ?",
+        "UPDATE audit_records SET resources = '[]' WHERE sequence = ?",
+        "UPDATE audit_search SET event_name = 'ListAliases' WHERE sequence = ?",
+        "UPDATE audit_search SET username = 'someone-else' WHERE sequence = ?",
+        "UPDATE audit_search SET event_time = event_time + 86400 WHERE sequence = ?",
+        "DELETE FROM audit_search WHERE sequence = ?",
+        "DELETE FROM audit_search_resources WHERE sequence = ?",
+        f"UPDATE audit_search_resources SET resource_name = '{other_key}' WHERE sequence = ?",
     ):
         copy, con, seqs = tamper_copy(sealed, tmp_path / str(abs(hash(change))))
         victim = next(
             s for s in seqs
-            if con.execute("SELECT count(*) FROM audit_resources WHERE sequence = ?", (s,)).fetchone()[0] > 0
+            if con.execute("SELECT count(*) FROM audit_search_resources WHERE sequence = ?", (s,)).fetchone()[0] > 0
         )
         con.execute(change, (victim,))
+        assert con.total_changes > 0, change
         con.commit()
         con.close()
         out = verify_fails(sealed, copy)

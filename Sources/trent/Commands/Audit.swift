@@ -58,7 +58,14 @@ extension Audit {
                 try await store.auditRecords(after: after, limit: limit)
             }
             let fingerprint = SHA256.hash(data: key.derRepresentation).map { String(format: "%02x", $0) }.joined().prefix(16)
-            if let problem = report.problem {
+            var problem = report.problem
+            if problem == nil, let sequence = try await store.auditSearchMismatch() {
+                problem = AuditVerifier.Problem(
+                    kind: .altered, sequence: sequence,
+                    description: "record \(sequence) was altered: its entry in the search index does not match it, so LookupEvents would not find it as it is"
+                )
+            }
+            if let problem {
                 FileHandle.standardError.write(Data("audit trail FAILED verification: \(problem.description)\n".utf8))
                 throw ExitCode(1)
             }
