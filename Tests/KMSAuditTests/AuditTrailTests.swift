@@ -53,6 +53,17 @@ struct Audited {
 
 @Suite("Audit trail")
 struct AuditTrailTests {
+    @Test(arguments: ["plain", "", "quote \" and backslash \\ at once", "lines\nand\ttabs\r", "control \u{1}\u{1f}", "é ключ 🔑 \\\""])
+    func recordStringsSurviveJSONParsing(_ text: String) throws {
+        let env = try TestEnvironment()
+        var event = AuditEvent(eventName: "Encrypt", readOnly: true, context: env.requestContext(), region: "us-east-1")
+        event.errorCode = "ValidationException"
+        event.errorMessage = text
+        let body = CloudTrailRecord.row(for: event).body
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(parsed["errorMessage"] as? String == text)
+    }
+
     @Test func everyRequestLeavesOneChainedCloudTrailRecordWithoutItsSecrets() async throws {
         let audited = try Audited()
         let env = audited.env
