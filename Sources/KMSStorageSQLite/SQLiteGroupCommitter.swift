@@ -1,6 +1,8 @@
 import Foundation
 import KMSCore
 import Metrics
+import NIOCore
+import NIOPosix
 
 /// Group commit for audited requests: a thread of the store's own takes
 /// every batch submitted while it was busy and commits them all in one
@@ -19,6 +21,8 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
     struct Submission {
         var entries: [AuditedWrites]
         var continuation: CheckedContinuation<[AuditedCommitResult], any Error>
+        /// The event loop the request ran on, where it is resumed (see `resume`).
+        var eventLoop: (any EventLoop)?
     }
 
     // @unchecked: `submitted` and `stopped` are only touched with `condition` locked.
@@ -60,7 +64,7 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
                 continuation.resume(throwing: SQLiteError(code: -1, message: "the store is closed"))
                 return
             }
-            submitted.append(Submission(entries: entries, continuation: continuation))
+            submitted.append(Submission(entries: entries, continuation: continuation, eventLoop: MultiThreadedEventLoopGroup.currentEventLoop))
             condition.signal()
             condition.unlock()
         }
@@ -113,19 +117,46 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
 
     private func commitAndResume(_ batch: [Submission]) {
         let started = ContinuousClock.now
-        defer { commitDuration.record(duration: ContinuousClock.now - started) }
+        let outcomes: [Result<[AuditedCommitResult], any Error>]
         do {
             let results = try commit(batch.flatMap(\.entries))
             var offset = 0
-            for submission in batch {
-                let count = submission.entries.count
-                submission.continuation.resume(returning: Array(results[offset..<offset + count]))
-                offset += count
+            outcomes = batch.map { submission in
+                defer { offset += submission.entries.count }
+                return .success(Array(results[offset..<offset + submission.entries.count]))
             }
         } catch {
             // Nothing of the batch was committed.
-            for submission in batch { submission.continuation.resume(throwing: error) }
+            outcomes = Array(repeating: .failure(error), count: batch.count)
         }
+        commitDuration.record(duration: ContinuousClock.now - started)
+        resume(batch, with: outcomes)
+    }
+
+    /// Resumes each request on the event loop it ran on, with one hand-off a
+    /// loop per batch. Resumed from this thread, a task would go to whichever
+    /// loop is next, away from its connection's, and its answer would cross
+    /// threads again.
+    private func resume(_ batch: [Submission], with outcomes: [Result<[AuditedCommitResult], any Error>]) {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, resumes: [Resume])] = [:]
+        for (submission, outcome) in zip(batch, outcomes) {
+            let resume = Resume(continuation: submission.continuation, outcome: outcome)
+            guard let loop = submission.eventLoop else {
+                resume()
+                continue
+            }
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].resumes.append(resume)
+        }
+        for (loop, resumes) in byLoop.values {
+            loop.execute { for resume in resumes { resume() } }
+        }
+    }
+
+    private struct Resume: Sendable {
+        let continuation: CheckedContinuation<[AuditedCommitResult], any Error>
+        let outcome: Result<[AuditedCommitResult], any Error>
+
+        func callAsFunction() { continuation.resume(with: outcome) }
     }
 
     /// On failure the records stay unindexed and are tried again later; a
