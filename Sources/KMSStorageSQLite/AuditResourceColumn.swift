@@ -4,19 +4,22 @@ import KMSCore
 /// A record's resources in its own row, as the JSON array SQLite's
 /// `json_each` expands into the search index: `[{"type":…,"name":…}]`.
 enum AuditResourceColumn {
-    /// Written on every commit, so by hand rather than through an encoder.
+    /// Written on every commit, so by hand, into bytes, rather than through an encoder.
     static func encode(_ resources: [AuditResource]) -> String {
         if resources.isEmpty { return "[]" }
-        var json = "["
+        var json: [UInt8] = []
+        json.reserveCapacity(resources.reduce(2) { $0 + $1.type.utf8.count + $1.name.utf8.count + 24 })
+        json.append(UInt8(ascii: "["))
         for (index, resource) in resources.enumerated() {
-            if index > 0 { json += "," }
-            json += "{\"type\":"
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: "{\"type\":".utf8)
             appendString(resource.type, to: &json)
-            json += ",\"name\":"
+            json.append(contentsOf: ",\"name\":".utf8)
             appendString(resource.name, to: &json)
-            json += "}"
+            json.append(UInt8(ascii: "}"))
         }
-        return json + "]"
+        json.append(UInt8(ascii: "]"))
+        return String(decoding: json, as: UTF8.self)
     }
 
     static func decode(_ column: String) -> [AuditResource]? {
@@ -29,16 +32,15 @@ enum AuditResourceColumn {
         var name: String
     }
 
-    private static func appendString(_ value: String, to json: inout String) {
-        json += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case _ where scalar.value < 0x20: json += String(format: "\\u%04x", scalar.value)
-            default: json.unicodeScalars.append(scalar)
+    private static func appendString(_ value: String, to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): json.append(contentsOf: [UInt8(ascii: "\\"), byte])
+            case 0..<0x20: json.append(contentsOf: String(format: "\\u%04x", byte).utf8)
+            default: json.append(byte)
             }
         }
-        json += "\""
+        json.append(UInt8(ascii: "\""))
     }
 }
