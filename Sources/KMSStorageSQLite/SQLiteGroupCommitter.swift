@@ -77,6 +77,13 @@ final class SQLiteGroupCommitter: @unchecked Sendable {
         return transactions
     }
 
+    /// Submissions waiting for the thread, for tests.
+    var waitingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return submitted.count
+    }
+
     /// Ends the thread once the submissions already queued are committed.
     func stop() {
         condition.lock()

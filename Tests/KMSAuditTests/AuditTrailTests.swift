@@ -110,7 +110,10 @@ struct AuditTrailTests {
         }
         let transactions = audited.env.database.auditTransactionCount - before
         #expect(try await audited.records.count == 401)
-        #expect(transactions < 200, "400 concurrent requests took \(transactions) transactions")
+        // How many share depends on how fast the commits run against the
+        // requests (212 of 400 once, on a loaded machine); unbatched, it is
+        // 400. SQLiteGroupCommitterTests checks the batching exactly.
+        #expect(transactions < 300, "400 concurrent requests took \(transactions) transactions")
         #expect(try await audited.verify().problem == nil)
     }
 
