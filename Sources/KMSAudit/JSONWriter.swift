@@ -1,4 +1,5 @@
 import Foundation
+import KMSCore
 
 /// Writes JSON straight into bytes, in the order given: audit records are
 /// made on every request, and a generic encoder would sort nothing we need
@@ -36,14 +37,14 @@ struct JSONWriter {
     /// A member name; the value written next belongs to it.
     mutating func key(_ name: String) {
         separate()
-        appendString(name)
+        JSONQuoting.appendQuoted(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
 
     mutating func string(_ value: String) {
         separate()
-        appendString(value)
+        JSONQuoting.appendQuoted(value, to: &bytes)
     }
 
     mutating func bool(_ value: Bool) {
@@ -76,37 +77,6 @@ struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
-    /// Copies runs that need no escape whole: a record's strings rarely hold any.
-    private mutating func appendString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var start = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                appendEscaped(byte)
-                start = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func appendEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        default:
-            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0xF)])
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let trueBytes = Array("true".utf8)
     private static let falseBytes = Array("false".utf8)
     private static let nullBytes = Array("null".utf8)

@@ -13,9 +13,9 @@ enum AuditResourceColumn {
         for (index, resource) in resources.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             json.append(contentsOf: "{\"type\":".utf8)
-            appendString(resource.type, to: &json)
+            JSONQuoting.appendQuoted(resource.type, to: &json)
             json.append(contentsOf: ",\"name\":".utf8)
-            appendString(resource.name, to: &json)
+            JSONQuoting.appendQuoted(resource.name, to: &json)
             json.append(UInt8(ascii: "}"))
         }
         json.append(UInt8(ascii: "]"))
@@ -30,17 +30,5 @@ enum AuditResourceColumn {
     private struct Entry: Decodable {
         var type: String
         var name: String
-    }
-
-    private static func appendString(_ value: String, to json: inout [UInt8]) {
-        json.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): json.append(contentsOf: [UInt8(ascii: "\\"), byte])
-            case 0..<0x20: json.append(contentsOf: String(format: "\\u%04x", byte).utf8)
-            default: json.append(byte)
-            }
-        }
-        json.append(UInt8(ascii: "\""))
     }
 }
