@@ -198,14 +198,8 @@ extension SQLiteMetadataStore {
             // A search sees every committed record: what the commit thread has not indexed yet is indexed first.
             try database.transaction { db in
                 try Self.indexAuditSearch(db)
-                var records = try db.query(sql, bindings, row: Self.storedRecord)
-                for index in records.indices {
-                    records[index].row.resources = try db.query(
-                        "SELECT resource_type, resource_name FROM audit_search_resources WHERE sequence = ? ORDER BY position",
-                        [.integer(records[index].sequence)]
-                    ) { row in AuditResource(type: row.text(0), name: row.text(1)) }
-                }
-                return records
+                // Resources come from each record's own row, which verify checks against its content.
+                return try db.query(sql, bindings, row: Self.storedRecord)
             }
         }
     }
